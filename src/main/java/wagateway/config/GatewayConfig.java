@@ -1,0 +1,205 @@
+package wagateway.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
+
+/**
+ * Every {@code gateway.*} setting. The property names are public contract (spec §4): keep them exactly.
+ * Each leaf also works as an environment variable by Quarkus's mapping ({@code GATEWAY_WEBHOOK_APP_SECRET}).
+ */
+@ConfigMapping(prefix = "gateway")
+public interface GatewayConfig {
+
+    /** API authentication for {@code /v1}. */
+    Api api();
+
+    /** Where and how the WhatsApp Cloud API is reached. */
+    CloudApi cloudApi();
+
+    /** Sender name used when a message has no {@code from}; must name a configured sender. */
+    Optional<String> defaultSender();
+
+    /** The business phone numbers we send from, keyed by a sender name of our choice. */
+    Map<String, Sender> senders();
+
+    /** Portfolio-wide cap on distinct recipients of business-initiated messages (spec §3.5). */
+    MessagingLimit messagingLimit();
+
+    /** Minimum spacing between two messages to one recipient (spec §3.4). */
+    PairRate pairRate();
+
+    /** Meta's webhook: verification token and app secret. */
+    Webhook webhook();
+
+    /** Signed event callbacks to the business. */
+    Callbacks callbacks();
+
+    /** Inbound keywords that record an opt-out. */
+    OptOut optOut();
+
+    /** Inbound keywords that record an opt-in again. */
+    OptIn optIn();
+
+    /** Category per template name, used when a template message carries no {@code category}. */
+    Map<String, Template> templates();
+
+    /** Queue draining and retries. */
+    Dispatch dispatch();
+
+    /** The built-in Cloud API simulator. */
+    Sandbox sandbox();
+
+    interface Api {
+        /** Comma-separated API keys accepted as {@code Authorization: Bearer <key>}. */
+        Optional<List<String>> keys();
+    }
+
+    interface CloudApi {
+        /** Graph API base URL; production is Meta, dev mode points at the built-in sandbox. */
+        @WithDefault("https://graph.facebook.com")
+        String baseUrl();
+
+        /** Graph API version used in request paths. */
+        @WithDefault("v25.0")
+        String version();
+
+        /** Upper bound for one Cloud API call; a timeout counts as transient and is retried. */
+        @WithDefault("PT10S")
+        Duration timeout();
+    }
+
+    interface Sender {
+        /** Meta's phone-number id of this business number. */
+        String phoneNumberId();
+
+        /** System-user access token for this number. Never logged. */
+        String accessToken();
+
+        /** Throughput limit honoured across all replicas (Meta: 80 by default, up to 1,000). */
+        @WithDefault("80")
+        int messagesPerSecond();
+    }
+
+    interface MessagingLimit {
+        /** Distinct recipients reached with business-initiated messages in a rolling 24 h; 0 = unlimited. */
+        @WithDefault("2000")
+        int dailyUniqueRecipients();
+    }
+
+    interface PairRate {
+        /** Minimum interval between two messages from one sender to one recipient. */
+        @WithDefault("PT6S")
+        Duration minInterval();
+    }
+
+    interface Webhook {
+        /** Token Meta echoes in the verification handshake. */
+        Optional<String> verifyToken();
+
+        /** App secret that signs Meta's webhooks (X-Hub-Signature-256). Never logged. */
+        Optional<String> appSecret();
+    }
+
+    interface Callbacks {
+        /** Global callback URL for events whose message has no {@code callbackUrl}. */
+        Optional<String> url();
+
+        /** Secret that signs callbacks (X-Wagateway-Signature). Never logged. */
+        Optional<String> secret();
+
+        /** How long an undelivered event is retried before it is kept as dead. */
+        @WithDefault("PT24H")
+        Duration maxAge();
+    }
+
+    interface OptOut {
+        /** Case- and accent-insensitive keywords that opt a customer out. */
+        @WithDefault("STOP,UNSUBSCRIBE,PARAR,SAIR,CANCELAR,BAJA")
+        List<String> keywords();
+    }
+
+    interface OptIn {
+        /** Keywords that opt a customer back in; none by default. */
+        Optional<List<String>> keywords();
+    }
+
+    interface Template {
+        /** Category of the template: utility, marketing or authentication. */
+        String category();
+    }
+
+    interface Dispatch {
+        /** Whether this replica drains the queue (an API-only replica sets false). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Messages claimed per round trip. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** How long a claimed message stays ours before another replica may reclaim it. */
+        @WithDefault("PT60S")
+        Duration lease();
+
+        /** Slow fallback poll; LISTEN/NOTIFY wakes the dispatcher at once on new messages. */
+        @WithDefault("PT1S")
+        Duration pollInterval();
+
+        /** First retry delay of a transient failure; doubles per attempt, with jitter. */
+        @WithDefault("PT1S")
+        Duration retryInitialBackoff();
+
+        /** Longest retry delay. */
+        @WithDefault("PT5M")
+        Duration retryMaxBackoff();
+
+        /** Attempts after which a message that keeps failing transiently is failed. */
+        @WithDefault("20")
+        int maxAttempts();
+
+        /** How long a sender is paused after an authentication error (190 / 0). */
+        @WithDefault("PT5M")
+        Duration authPause();
+
+        /** Replies older than this margin before the window closes are treated as closed. */
+        @WithDefault("PT1M")
+        Duration windowSafetyMargin();
+    }
+
+    interface Sandbox {
+        /** Serve the Cloud API simulator under /sandbox. Default in dev and test, never on in prod unless set. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Where the sandbox delivers Meta-style webhooks (the gateway's own endpoint by default). */
+        Optional<String> webhookUrl();
+
+        /** Throughput the sandbox enforces per phone number (130429 above it). */
+        @WithDefault("80")
+        int messagesPerSecond();
+
+        /** Pair-rate spacing the sandbox enforces (131056 under it). */
+        @WithDefault("PT6S")
+        Duration pairInterval();
+
+        /** Reject free-form outside the window synchronously (true) or accept then fail by webhook as Meta does. */
+        @WithDefault("false")
+        boolean windowErrorSync();
+
+        /** Delay before the sandbox reports sent / delivered / read. */
+        @WithDefault("PT0.05S")
+        Duration statusDelay();
+    }
+
+    /** Shorthand used by configuration checks: the names of configured senders. */
+    default List<String> senderNames() {
+        return List.copyOf(senders().keySet());
+    }
+}

@@ -1,0 +1,75 @@
+package wagateway.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks that SmallRye's type mapping cannot express: cross-references between settings and the
+ * secrets production needs. Pure: tests build a real {@link GatewayConfig} and call {@link #problems}.
+ */
+public final class GatewayConfigValidator {
+
+    private static final Set<String> CATEGORIES = Set.of("utility", "marketing", "authentication");
+
+    private GatewayConfigValidator() {
+    }
+
+    /** @return one human sentence per problem; empty when the configuration is usable */
+    public static List<String> problems(GatewayConfig config, boolean production) {
+        List<String> problems = new ArrayList<>();
+        Map<String, GatewayConfig.Sender> senders = config.senders();
+        if (senders.isEmpty()) {
+            problems.add("No sender configured: set gateway.senders.<name>.phone-number-id and .access-token");
+        }
+        config.defaultSender().ifPresent(name -> {
+            if (!senders.containsKey(name)) {
+                problems.add("gateway.default-sender names '" + name + "', which is not a configured sender "
+                        + "(configured: " + String.join(", ", senders.keySet()) + ")");
+            }
+        });
+        if (config.defaultSender().isEmpty() && senders.size() > 1) {
+            problems.add("Several senders are configured: set gateway.default-sender to the one used when 'from' is absent");
+        }
+        senders.forEach((name, sender) -> {
+            if (sender.phoneNumberId().isBlank()) {
+                problems.add("gateway.senders." + name + ".phone-number-id is empty");
+            }
+            if (sender.accessToken().isBlank()) {
+                problems.add("gateway.senders." + name + ".access-token is empty");
+            }
+            if (sender.messagesPerSecond() < 1 || sender.messagesPerSecond() > 1000) {
+                problems.add("gateway.senders." + name + ".messages-per-second must be between 1 and 1000, was "
+                        + sender.messagesPerSecond());
+            }
+        });
+        if (config.messagingLimit().dailyUniqueRecipients() < 0) {
+            problems.add("gateway.messaging-limit.daily-unique-recipients must be 0 (unlimited) or more");
+        }
+        if (config.pairRate().minInterval().isNegative()) {
+            problems.add("gateway.pair-rate.min-interval must not be negative");
+        }
+        config.templates().forEach((name, template) -> {
+            if (!CATEGORIES.contains(template.category())) {
+                problems.add("gateway.templates." + name + ".category must be one of " + CATEGORIES + ", was '"
+                        + template.category() + "'");
+            }
+        });
+        if (config.api().keys().map(List::isEmpty).orElse(true)) {
+            problems.add("No API key configured: set gateway.api.keys (every /v1 call would be refused)");
+        }
+        if (production) {
+            if (config.webhook().appSecret().map(String::isBlank).orElse(true)) {
+                problems.add("gateway.webhook.app-secret is required in production: Meta's webhooks cannot be verified without it");
+            }
+            if (config.webhook().verifyToken().map(String::isBlank).orElse(true)) {
+                problems.add("gateway.webhook.verify-token is required in production for Meta's verification handshake");
+            }
+            if (config.callbacks().url().isPresent() && config.callbacks().secret().map(String::isBlank).orElse(true)) {
+                problems.add("gateway.callbacks.secret is required when gateway.callbacks.url is set: callbacks are always signed");
+            }
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,27 @@
+package wagateway.config;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.StartupEvent;
+
+/** Refuses to start on a configuration that cannot work, with one line per problem. */
+@ApplicationScoped
+public class StartupConfigCheck {
+
+    void check(@Observes StartupEvent event, GatewayConfig config) {
+        var problems = GatewayConfigValidator.problems(config, LaunchMode.current() == LaunchMode.NORMAL);
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> Log.error("Configuration: " + p));
+            throw new IllegalStateException("Invalid gateway configuration: " + String.join("; ", problems));
+        }
+        if (config.sandbox().enabled() && LaunchMode.current() == LaunchMode.NORMAL) {
+            Log.warn("The Cloud API sandbox is ENABLED in production mode (gateway.sandbox.enabled=true): "
+                    + "/sandbox serves a simulator; point gateway.cloud-api.base-url at Meta for real traffic");
+        }
+        Log.infof("Senders: %s; default sender: %s; Cloud API: %s", config.senders().keySet(),
+                config.defaultSender().orElse("<none>"), config.cloudApi().baseUrl());
+    }
+}
