@@ -1,0 +1,50 @@
+package wagateway.event;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import wagateway.config.GatewayConfig;
+
+/**
+ * Appends business events ({@code message.status}, {@code message.received}, ...) to the persistent
+ * outbox, inside the caller's transaction, so an event exists exactly when the change it reports was
+ * committed. Delivery (signed callbacks, retries) and the live stream read from the same table.
+ */
+@ApplicationScoped
+public class EventOutbox {
+
+    public static final String MESSAGE_STATUS = "message.status";
+    public static final String MESSAGE_RECEIVED = "message.received";
+
+    private final GatewayConfig config;
+    private final java.time.Clock clock;
+
+    EventOutbox(GatewayConfig config, java.time.Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * @param tx           the caller's transaction (connection)
+     * @param callbackUrl  the message's own callback URL, or null for the global one
+     * @param payload      the event body without {@code id}/{@code type}/{@code createdAt}, which are added on delivery
+     */
+    public Uni<Void> append(SqlClient tx, String type, UUID messageId, String contactPhone, String callbackUrl,
+            JsonObject payload) {
+        String url = callbackUrl != null ? callbackUrl : config.callbacks().url().orElse(null);
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        return tx.preparedQuery("insert into event_outbox (type, message_id, contact_phone, url, payload, state, "
+                + "next_attempt_at, created_at) values ($1, $2, $3, $4, $5, $6, $7, $7)")
+                .execute(Tuple.tuple().addString(type).addUUID(messageId).addString(contactPhone).addString(url)
+                        .addValue(payload).addString(url == null ? "none" : "pending").addOffsetDateTime(now))
+                .replaceWithVoid();
+    }
+}
