@@ -174,17 +174,6 @@ public class ProblemMappers {
     }
 
     static String jsonPath(JsonMappingException e) {
-        StringBuilder out = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getIndex() >= 0) {
-                out.append('[').append(ref.getIndex()).append(']');
-            } else if (ref.getFieldName() != null) {
-                if (!out.isEmpty()) {
-                    out.append('.');
-                }
-                out.append(ref.getFieldName());
-            }
-        }
-        return out.isEmpty() ? "body" : out.toString();
+        return JsonPaths.of(e);
     }
 }

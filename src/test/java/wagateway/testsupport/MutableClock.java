@@ -15,6 +15,10 @@ public final class MutableClock extends Clock {
         offset = offset.plus(by);
     }
 
+    public long offsetSeconds() {
+        return offset.getSeconds();
+    }
+
     public void reset() {
         offset = Duration.ZERO;
     }

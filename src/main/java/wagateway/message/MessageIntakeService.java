@@ -1,0 +1,247 @@
+package wagateway.message;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import wagateway.config.GatewayConfig;
+import wagateway.policy.MessagePolicy;
+import wagateway.policy.OutboundFacts;
+import wagateway.policy.PolicyDecision;
+import wagateway.policy.Recipient;
+import wagateway.policy.RecipientRepository;
+import wagateway.web.Problem;
+import wagateway.web.Problem.FieldError;
+import wagateway.web.ProblemException;
+
+/**
+ * The accept path: validate, apply the rules the gateway can already answer, persist, answer. The
+ * message is committed before the answer leaves; the dispatcher re-checks every rule at send time,
+ * since consent and windows change while a message waits.
+ */
+@ApplicationScoped
+public class MessageIntakeService {
+
+    static final int MAX_BATCH = 1000;
+
+    private final MessageRequestValidator validator;
+    private final MessageRepository repository;
+    private final RecipientRepository recipients;
+    private final StatusChangeRecorder recorder;
+    private final Pool pool;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+    private final MessagePolicy policy;
+    private final MeterRegistry metrics;
+
+    MessageIntakeService(MessageRequestValidator validator, MessageRepository repository, RecipientRepository recipients,
+            StatusChangeRecorder recorder, Pool pool, Clock clock, ObjectMapper mapper, GatewayConfig config,
+            MeterRegistry metrics) {
+        this.validator = validator;
+        this.repository = repository;
+        this.recipients = recipients;
+        this.recorder = recorder;
+        this.pool = pool;
+        this.clock = clock;
+        this.mapper = mapper;
+        this.policy = new MessagePolicy(config.dispatch().windowSafetyMargin());
+        this.metrics = metrics;
+    }
+
+    /** The answer to one accepted request: a new message (202) or the replay of an earlier one (200). */
+    public record Accepted(MessageView message, boolean replay) {
+    }
+
+    public Uni<Accepted> accept(SendMessageRequest request, String caller, String idempotencyKey, String requestHash) {
+        if (idempotencyKey == null) {
+            return acceptNew(request, caller, null, requestHash);
+        }
+        return repository.findByIdempotencyKey(caller, idempotencyKey).chain(existing -> existing.isPresent()
+                ? Uni.createFrom().item(replay(existing.get(), requestHash))
+                : acceptNew(request, caller, idempotencyKey, requestHash));
+    }
+
+    private Uni<Accepted> acceptNew(SendMessageRequest request, String caller, String idempotencyKey, String hash) {
+        var result = validator.validate(request, caller, idempotencyKey, hash);
+        if (!result.valid()) {
+            return Uni.createFrom().failure(new ProblemException(invalid(result.errors())));
+        }
+        NewMessage message = result.message();
+        return earlyRefusal(List.of(message)).chain(refusals -> {
+            String reason = refusals.get(0);
+            if (reason != null) {
+                metrics.counter("wagateway_messages_refused_total", "reason", reason).increment();
+                return Uni.createFrom().failure(new ProblemException(refused(reason)));
+            }
+            return repository.insert(List.of(message)).chain(inserted -> {
+                if (!inserted.isEmpty()) {
+                    metrics.counter("wagateway_messages_accepted_total", "type", message.type()).increment();
+                    return Uni.createFrom().item(new Accepted(accepted(message), false));
+                }
+                // a concurrent request with the same key won the insert: answer as a replay of it
+                return repository.findByIdempotencyKey(caller, idempotencyKey)
+                        .map(existing -> replay(existing.orElseThrow(), hash));
+            });
+        });
+    }
+
+    private Accepted replay(StoredMessage existing, String requestHash) {
+        if (!existing.requestHash().equals(requestHash)) {
+            throw ProblemException.conflict("idempotency-key-reused",
+                    "This Idempotency-Key was used with a different request body (message " + existing.id() + ")");
+        }
+        return new Accepted(MessageView.of(existing, true), true);
+    }
+
+    /** One item's outcome in a batch: 202 with the message, or 400 / 422 with a problem. */
+    public record BatchItemResult(int index, int status, MessageView message, Problem problem) {
+    }
+
+    /** Validates each item on its own, refuses what the rules refuse, and inserts the rest in one statement. */
+    public Uni<List<BatchItemResult>> acceptBatch(List<JsonNode> items, String caller) {
+        BatchItemResult[] results = new BatchItemResult[items.size()];
+        List<NewMessage> valid = new ArrayList<>();
+        List<Integer> validIndex = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            SendMessageRequest request;
+            try {
+                request = mapper.treeToValue(item, SendMessageRequest.class);
+            } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+                results[i] = new BatchItemResult(i, 400, null, invalid(List.of(new FieldError(
+                        wagateway.web.JsonPaths.of(e), e.getOriginalMessage()))));
+                continue;
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                results[i] = new BatchItemResult(i, 400, null, invalid(List.of(new FieldError("body", "not a message object"))));
+                continue;
+            }
+            var result = validator.validate(request, caller, null, null);
+            if (!result.valid()) {
+                results[i] = new BatchItemResult(i, 400, null, invalid(result.errors()));
+            } else {
+                valid.add(result.message());
+                validIndex.add(i);
+            }
+        }
+        if (valid.isEmpty()) {
+            return Uni.createFrom().item(List.of(results));
+        }
+        return earlyRefusal(valid).chain(refusals -> {
+            List<NewMessage> toInsert = new ArrayList<>();
+            for (int k = 0; k < valid.size(); k++) {
+                String reason = refusals.get(k);
+                int index = validIndex.get(k);
+                if (reason != null) {
+                    metrics.counter("wagateway_messages_refused_total", "reason", reason).increment();
+                    results[index] = new BatchItemResult(index, 422, null, refused(reason));
+                } else {
+                    toInsert.add(valid.get(k));
+                    results[index] = new BatchItemResult(index, 202, accepted(valid.get(k)), null);
+                }
+            }
+            if (toInsert.isEmpty()) {
+                return Uni.createFrom().item(List.of(results));
+            }
+            return repository.insert(toInsert).map(ids -> {
+                metrics.counter("wagateway_messages_accepted_total", "type", "batch").increment(ids.size());
+                return List.of(results);
+            });
+        });
+    }
+
+    /**
+     * Rules the gateway can already answer for messages due now: consent, opt-out and a closed window
+     * without fallback. A scheduled message is not judged early: the customer may write before it is due.
+     *
+     * @return per message, the refusal reason or null
+     */
+    private Uni<List<String>> earlyRefusal(List<NewMessage> messages) {
+        List<String> phones = messages.stream().filter(m -> m.sendAt() == null || !m.sendAt().isAfter(m.createdAt()))
+                .map(NewMessage::recipient).toList();
+        if (phones.isEmpty()) {
+            return Uni.createFrom().item(java.util.Collections.nCopies(messages.size(), (String) null));
+        }
+        return recipients.find(pool, phones).map(known -> {
+            List<String> reasons = new ArrayList<>(messages.size());
+            for (NewMessage m : messages) {
+                Recipient recipient = known.get(m.recipient());
+                if (recipient == null) {
+                    reasons.add(null);
+                    continue;
+                }
+                PolicyDecision decision = policy.decide(facts(m, validator), recipient, clock.instant());
+                reasons.add(decision instanceof PolicyDecision.Reject reject && !reject.expired() ? reject.reason() : null);
+            }
+            return reasons;
+        });
+    }
+
+    static OutboundFacts facts(NewMessage m, MessageRequestValidator validator) {
+        String fallbackCategory = null;
+        if (m.fallbackTemplate() != null) {
+            fallbackCategory = Optional.ofNullable(validator.templateCategory(m.fallbackTemplate().path("template")))
+                    .orElse(m.category());
+        }
+        return new OutboundFacts(m.template(), m.category(), m.fallbackTemplate() != null, fallbackCategory,
+                m.expiresAt());
+    }
+
+    /** Cancels a message that is still waiting ({@code scheduled} / {@code queued}). */
+    public Uni<MessageView> cancel(UUID id) {
+        return pool.withTransaction(tx -> tx.preparedQuery("update outbound_message set status = 'cancelled', "
+                + "updated_at = now() where id = $1 and status in ('scheduled','queued') "
+                + "returning recipient, sender, callback_url, metadata")
+                .execute(Tuple.of(id))
+                .chain(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return repository.findById(tx, id).map(found -> {
+                            var m = found.orElseThrow(() -> ProblemException.notFound("No message " + id));
+                            throw ProblemException.conflict("not-cancellable",
+                                    "Message " + id + " is " + m.status().value() + "; only scheduled or queued messages can be cancelled");
+                        });
+                    }
+                    var row = rows.iterator().next();
+                    var change = new StatusChange(id, row.getString("recipient"), row.getString("sender"),
+                            MessageStatus.CANCELLED, null, null, null, null, null, row.getString("callback_url"),
+                            (JsonObject) row.getValue("metadata"), false, clock.instant());
+                    return recorder.record(tx, change).chain(() -> repository.findById(tx, id))
+                            .map(found -> MessageView.of(found.orElseThrow(), true));
+                }));
+    }
+
+    private static MessageView accepted(NewMessage m) {
+        return new MessageView(m.id().toString(), m.initialStatus().value(), null, m.recipient(), m.sender(), m.type(),
+                m.category(), m.priority().value(), null, m.replyTo(), m.fallbackTemplate() != null ? Boolean.TRUE : null,
+                null, m.callbackUrl(), m.metadata(), m.sendAt(), m.expiresAt(), m.createdAt(), m.createdAt(), null, null,
+                0, null, null);
+    }
+
+    static Problem invalid(List<FieldError> errors) {
+        return new Problem("validation", "Bad Request", 400, "The request has invalid fields", errors);
+    }
+
+    static Problem refused(String reason) {
+        return Problem.of("policy-refused", "Unprocessable Content", 422, switch (reason) {
+            case PolicyDecision.Reasons.OPTED_OUT -> "The recipient opted out; only non-marketing replies inside an open window may go";
+            case PolicyDecision.Reasons.MARKETING_OPTED_OUT -> "The recipient stopped marketing messages";
+            case PolicyDecision.Reasons.WINDOW_CLOSED -> "The customer-service window is closed: send a template, or give a fallbackTemplate";
+            case PolicyDecision.Reasons.CONSENT_MISSING -> "Business-initiated messages need an opt-in on record for this recipient";
+            default -> "Refused by policy: " + reason;
+        }).with("reason", reason);
+    }
+
+}

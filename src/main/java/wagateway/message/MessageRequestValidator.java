@@ -1,0 +1,237 @@
+package wagateway.message;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import wagateway.cloudapi.content.ContentViolation;
+import wagateway.cloudapi.content.MessageContentValidator;
+import wagateway.config.GatewayConfig;
+import wagateway.support.Ids;
+import wagateway.support.PhoneNumbers;
+import wagateway.web.Problem.FieldError;
+
+/**
+ * Checks a send request at the edge, so that a bad request never reaches the queue: the envelope
+ * (spec §2) here, the content with the Cloud API's own rules. Every violation is reported with the
+ * JSON path of its field, all at once.
+ */
+@ApplicationScoped
+public class MessageRequestValidator {
+
+    static final Set<String> CATEGORIES = Set.of("utility", "marketing", "authentication", "service");
+    static final Set<String> TEMPLATE_CATEGORIES = Set.of("utility", "marketing", "authentication");
+    static final int MAX_METADATA_PAIRS = 16;
+    static final int MAX_METADATA_KEY = 64;
+    static final int MAX_METADATA_VALUE = 512;
+    static final int MAX_REPLY_TO = 256;
+    static final int MAX_CALLBACK_URL = 2048;
+    static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(30);
+
+    private final GatewayConfig config;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+
+    MessageRequestValidator(GatewayConfig config, Clock clock, ObjectMapper mapper) {
+        this.config = config;
+        this.clock = clock;
+        this.mapper = mapper;
+    }
+
+    /** Either a message ready for the queue or the list of what is wrong. */
+    public record Result(NewMessage message, List<FieldError> errors) {
+        public boolean valid() {
+            return errors.isEmpty();
+        }
+    }
+
+    public Result validate(SendMessageRequest request, String apiKeyId, String idempotencyKey, String requestHash) {
+        List<FieldError> errors = new ArrayList<>();
+        Instant now = clock.instant();
+
+        if (request.to() == null || request.to().isBlank()) {
+            errors.add(new FieldError("to", "is required"));
+        } else if (!PhoneNumbers.isE164(request.to())) {
+            errors.add(new FieldError("to", "must be an E.164 phone number such as +5511987654321"));
+        }
+
+        String sender = request.from() != null ? request.from() : config.defaultSender().orElse(null);
+        if (sender == null) {
+            errors.add(new FieldError("from", "is required (no gateway.default-sender is configured)"));
+        } else if (!config.senders().containsKey(sender)) {
+            errors.add(new FieldError("from", "unknown sender '" + sender + "'; configured: "
+                    + String.join(", ", config.senders().keySet())));
+        }
+
+        ObjectNode content = content(request, errors);
+
+        String category = request.category();
+        if (category != null && !CATEGORIES.contains(category)) {
+            errors.add(new FieldError("category", "must be one of utility, marketing, authentication, service"));
+        }
+        if ("template".equals(request.type()) && request.template() != null) {
+            String configured = templateCategory(request.template());
+            if (category == null) {
+                category = configured;
+            }
+            if (category == null) {
+                errors.add(new FieldError("category", "templates need a category: give one, or configure "
+                        + "gateway.templates.<name>.category"));
+            } else if ("service".equals(category)) {
+                errors.add(new FieldError("category", "a template is utility, marketing or authentication"));
+            }
+        } else if (request.type() != null && category == null) {
+            category = "service";
+        }
+
+        ObjectNode fallback = fallback(request, category, errors);
+
+        if (request.replyTo() != null && (request.replyTo().isBlank() || request.replyTo().length() > MAX_REPLY_TO)) {
+            errors.add(new FieldError("replyTo", "must be a wamid of at most " + MAX_REPLY_TO + " characters"));
+        }
+
+        Instant sendAt = request.sendAt() == null ? null : request.sendAt().toInstant();
+        if (sendAt != null && sendAt.isAfter(now.plus(MAX_SCHEDULE_AHEAD))) {
+            errors.add(new FieldError("sendAt", "must be within " + MAX_SCHEDULE_AHEAD.toDays() + " days"));
+        }
+        Instant expiresAt = expiry(request, now, sendAt, errors);
+
+        var priority = Priority.parse(request.priority());
+        if (priority.isEmpty()) {
+            errors.add(new FieldError("priority", "must be high, normal or low"));
+        }
+
+        if (request.callbackUrl() != null && !isHttpUrl(request.callbackUrl(), MAX_CALLBACK_URL)) {
+            errors.add(new FieldError("callbackUrl", "must be an absolute http(s) URL"));
+        }
+        metadata(request.metadata(), errors);
+
+        if (!errors.isEmpty()) {
+            return new Result(null, errors);
+        }
+        NewMessage message = new NewMessage(Ids.next(), apiKeyId, idempotencyKey, requestHash, sender, request.to(),
+                request.type(), category, priority.get(), content, request.replyTo(), fallback, request.callbackUrl(),
+                request.metadata(), sendAt, expiresAt, now);
+        return new Result(message, List.of());
+    }
+
+    private ObjectNode content(SendMessageRequest request, List<FieldError> errors) {
+        if (request.type() == null) {
+            errors.add(new FieldError("type", "is required"));
+            return null;
+        }
+        List<String> present = request.presentContentFields();
+        for (String other : present) {
+            if (!other.equals(request.type())) {
+                errors.add(new FieldError(other, "only the object named by type ('" + request.type() + "') may be given"));
+            }
+        }
+        ObjectNode body = mapper.createObjectNode();
+        body.put("type", request.type());
+        JsonNode object = request.content();
+        if (object != null) {
+            body.set(request.type(), object);
+        }
+        for (ContentViolation v : MessageContentValidator.validate(body)) {
+            errors.add(new FieldError(v.field(), v.message()));
+        }
+        return body;
+    }
+
+    private ObjectNode fallback(SendMessageRequest request, String category, List<FieldError> errors) {
+        JsonNode template = request.fallbackTemplate();
+        if (template == null || template.isNull()) {
+            return null;
+        }
+        if ("template".equals(request.type())) {
+            errors.add(new FieldError("fallbackTemplate", "only free-form messages take a fallback template"));
+            return null;
+        }
+        ObjectNode body = mapper.createObjectNode();
+        body.put("type", "template");
+        body.set("template", template);
+        for (ContentViolation v : MessageContentValidator.validate(body)) {
+            errors.add(new FieldError("fallbackTemplate" + v.field().substring("template".length()), v.message()));
+        }
+        if (templateCategory(template) == null && !TEMPLATE_CATEGORIES.contains(category)) {
+            errors.add(new FieldError("fallbackTemplate", "needs a category: configure gateway.templates."
+                    + template.path("name").asText("<name>") + ".category"));
+        }
+        return body;
+    }
+
+    private Instant expiry(SendMessageRequest request, Instant now, Instant sendAt, List<FieldError> errors) {
+        if (request.expiresAt() != null && request.ttl() != null) {
+            errors.add(new FieldError("ttl", "give expiresAt or ttl, not both"));
+            return null;
+        }
+        Instant expiresAt = null;
+        if (request.ttl() != null) {
+            if (request.ttl().isNegative() || request.ttl().isZero()) {
+                errors.add(new FieldError("ttl", "must be positive"));
+                return null;
+            }
+            expiresAt = (sendAt != null && sendAt.isAfter(now) ? sendAt : now).plus(request.ttl());
+        } else if (request.expiresAt() != null) {
+            expiresAt = request.expiresAt().toInstant();
+            if (!expiresAt.isAfter(now)) {
+                errors.add(new FieldError("expiresAt", "is already in the past"));
+            } else if (sendAt != null && !expiresAt.isAfter(sendAt)) {
+                errors.add(new FieldError("expiresAt", "must be after sendAt"));
+            }
+        }
+        return expiresAt;
+    }
+
+    private void metadata(Map<String, String> metadata, List<FieldError> errors) {
+        if (metadata == null) {
+            return;
+        }
+        if (metadata.size() > MAX_METADATA_PAIRS) {
+            errors.add(new FieldError("metadata", "at most " + MAX_METADATA_PAIRS + " pairs"));
+        }
+        metadata.forEach((key, value) -> {
+            if (key.isEmpty() || key.length() > MAX_METADATA_KEY) {
+                errors.add(new FieldError("metadata." + key, "keys are 1 to " + MAX_METADATA_KEY + " characters"));
+            }
+            if (value == null || value.length() > MAX_METADATA_VALUE) {
+                errors.add(new FieldError("metadata." + key, "values are strings of at most " + MAX_METADATA_VALUE
+                        + " characters"));
+            }
+        });
+    }
+
+    /** The category configured for a template's name, if any. */
+    String templateCategory(JsonNode template) {
+        String name = template.path("name").asText(null);
+        if (name == null) {
+            return null;
+        }
+        var configured = config.templates().get(name);
+        return configured == null ? null : configured.category();
+    }
+
+    static boolean isHttpUrl(String value, int maxLength) {
+        if (value.length() > maxLength) {
+            return false;
+        }
+        try {
+            URI uri = URI.create(value);
+            return uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                    && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}
