@@ -1,0 +1,451 @@
+package wagateway.cloudapi.content;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static wagateway.cloudapi.content.ContentViolation.Kind.INVALID;
+import static wagateway.cloudapi.content.ContentViolation.Kind.MISSING;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import wagateway.cloudapi.content.ContentViolation.Kind;
+
+class MessageContentValidatorTest {
+
+    /** Single quotes keep the JSON below readable. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_SINGLE_QUOTES).build();
+
+    /** One valid message per type (interactive and template per kind), the base of every other test. */
+    private static final Map<String, String> VALID = Map.ofEntries(
+            Map.entry("text", "{'type':'text','text':{'body':'Hello','preview_url':true}}"),
+            Map.entry("image", "{'type':'image','image':{'link':'https://example.com/a.jpg','caption':'A cat'}}"),
+            Map.entry("video", "{'type':'video','video':{'id':'1166846181421424','caption':'A clip'}}"),
+            Map.entry("audio", "{'type':'audio','audio':{'id':'1166846181421424'}}"),
+            Map.entry("document", "{'type':'document','document':{'link':'https://example.com/a.pdf',"
+                    + "'caption':'Invoice','filename':'invoice.pdf'}}"),
+            Map.entry("sticker", "{'type':'sticker','sticker':{'id':'1166846181421424'}}"),
+            Map.entry("location", "{'type':'location','location':{'latitude':-23.5505,'longitude':-46.6333,"
+                    + "'name':'Praça da Sé','address':'Sé, São Paulo'}}"),
+            Map.entry("contacts", "{'type':'contacts','contacts':[{'name':{'formatted_name':'Ana Lima',"
+                    + "'first_name':'Ana'},'phones':[{'phone':'+5511999990000','type':'CELL'}]}]}"),
+            Map.entry("reaction", "{'type':'reaction','reaction':{'message_id':'wamid.HBgL','emoji':'👍'}}"));
+
+    // ---- helpers -----------------------------------------------------------------------------------
+
+    private static ObjectNode json(String singleQuoted) {
+        try {
+            return (ObjectNode) JSON.readTree(singleQuoted);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode valid(String name) {
+        return json(VALID.get(name));
+    }
+
+    private static final Pattern STEP = Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]");
+
+    /** A copy of {@code message} with the field at {@code path} set to {@code value} (removed when null). */
+    private static ObjectNode with(ObjectNode message, String path, Object value) {
+        ObjectNode copy = message.deepCopy();
+        List<Object> steps = new ArrayList<>();
+        Matcher m = STEP.matcher(path);
+        while (m.find()) {
+            steps.add(m.group(1) != null ? m.group(1) : Integer.valueOf(m.group(2)));
+        }
+        JsonNode parent = copy;
+        for (Object step : steps.subList(0, steps.size() - 1)) {
+            parent = step instanceof Integer i ? parent.get(i) : parent.get((String) step);
+            assertNotNull(parent, "test setup: no " + step + " in " + path);
+        }
+        Object last = steps.get(steps.size() - 1);
+        JsonNode node = JSON.valueToTree(value);
+        if (parent instanceof ObjectNode object) {
+            if (value == null) {
+                object.remove((String) last);
+            } else {
+                object.set((String) last, node);
+            }
+        } else {
+            ArrayNode array = (ArrayNode) parent;
+            if (value == null) {
+                array.remove((Integer) last);
+            } else {
+                array.set((Integer) last, node);
+            }
+        }
+        return copy;
+    }
+
+    private static ObjectNode with(String validName, String path, Object value) {
+        return with(valid(validName), path, value);
+    }
+
+    /** Violations as "KIND path" lines: short to compare, readable in a failure message. */
+    private static List<String> check(JsonNode message) {
+        return MessageContentValidator.validate(message).stream().map(v -> v.kind() + " " + v.field()).toList();
+    }
+
+    private static void assertValid(JsonNode message) {
+        assertEquals(List.of(), MessageContentValidator.validate(message), String.valueOf(message));
+    }
+
+    private static void assertViolation(JsonNode message, Kind kind, String path) {
+        assertEquals(List.of(kind + " " + path), check(message), String.valueOf(message));
+    }
+
+    private static String chars(int count) {
+        return "x".repeat(count);
+    }
+
+    // ---- fixtures and happy paths ------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"send-request-interactive-buttons.json", "send-request-interactive-list.json",
+            "send-request-template-currency-datetime.json"})
+    void fixturesAreValid(String fixture) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/fixtures/" + fixture)) {
+            assertNotNull(in, fixture);
+            assertValid(JSON.readTree(in));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("validNames")
+    void validMessageOfEachType(String name) {
+        assertValid(valid(name));
+    }
+
+    static Stream<String> validNames() {
+        return VALID.keySet().stream().sorted();
+    }
+
+    @Test
+    void topLevelFieldsOtherThanTheContentAreIgnored() {
+        ObjectNode message = valid("text");
+        message.put("messaging_product", "whatsapp").put("recipient_type", "individual").put("to", "5511999990000")
+                .put("biz_opaque_callback_data", "tracking-1");
+        assertValid(message);
+    }
+
+    @Test
+    void severalViolationsAreAllReported() {
+        ObjectNode message = with(with("location", "location.latitude", 91), "location.longitude", null);
+        assertEquals(List.of("INVALID location.latitude", "MISSING location.longitude"), check(message));
+    }
+
+    // ---- type and the object it names --------------------------------------------------------------
+
+    @Test
+    void nullMessageMissesType() {
+        assertViolation(null, MISSING, "type");
+    }
+
+    @Test
+    void missingType() {
+        assertViolation(json("{'text':{'body':'hi'}}"), MISSING, "type");
+    }
+
+    @Test
+    void unknownTypeIsInvalid() {
+        assertViolation(json("{'type':'order','order':{}}"), INVALID, "type");
+    }
+
+    @Test
+    void typeIsCaseSensitive() {
+        assertViolation(json("{'type':'TEXT','text':{'body':'hi'}}"), INVALID, "type");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text", "image", "location", "reaction"})
+    void contentObjectMissing(String type) {
+        assertViolation(with(type, type, null), MISSING, type);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text", "image", "location", "reaction"})
+    void contentMustBeAnObject(String type) {
+        assertViolation(with(type, type, List.of("x")), INVALID, type);
+    }
+
+    // ---- text ------------------------------------------------------------------------------------------
+
+    @Test
+    void textBodyMissing() {
+        assertViolation(with("text", "text.body", null), MISSING, "text.body");
+    }
+
+    @Test
+    void textBodyBlank() {
+        assertViolation(with("text", "text.body", " \n"), INVALID, "text.body");
+    }
+
+    @Test
+    void textBodyNotAString() {
+        assertViolation(with("text", "text.body", 42), INVALID, "text.body");
+    }
+
+    @Test
+    void previewUrlMustBeBoolean() {
+        assertViolation(with("text", "text.preview_url", "true"), INVALID, "text.preview_url");
+    }
+
+    @Test
+    void lengthCountsCodePointsNotUtf16Units() {
+        assertValid(with("text", "text.body", "😀".repeat(4096)));
+    }
+
+    // ---- media -------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"image", "video", "audio", "document", "sticker"})
+    void mediaNeedsIdOrLink(String type) {
+        ObjectNode message = with(with(type, type + ".id", null), type + ".link", null);
+        assertViolation(message, MISSING, type + ".id");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"image", "video", "audio", "document", "sticker"})
+    void mediaWithBothIdAndLinkIsInvalid(String type) {
+        ObjectNode message = with(with(type, type + ".id", "123"), type + ".link", "https://example.com/m");
+        assertViolation(message, INVALID, type);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://example.com/a.jpg", "ftp://example.com/a.jpg", "/a.jpg", "https://",
+            "https://exa mple.com/a.jpg", "example.com/a.jpg"})
+    void mediaLinkMustBeAbsoluteHttps(String link) {
+        assertViolation(with("image", "image.link", link), INVALID, "image.link");
+    }
+
+    @Test
+    void mediaIdMustNotBeBlank() {
+        assertViolation(with("audio", "audio.id", ""), INVALID, "audio.id");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"audio", "sticker"})
+    void captionOnlyOnImageVideoDocument(String type) {
+        assertViolation(with(type, type + ".caption", "hi"), INVALID, type + ".caption");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"image", "video", "audio", "sticker"})
+    void filenameOnlyOnDocument(String type) {
+        assertViolation(with(type, type + ".filename", "a.pdf"), INVALID, type + ".filename");
+    }
+
+    // ---- location ----------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"latitude", "longitude"})
+    void coordinatesRequired(String field) {
+        assertViolation(with("location", "location." + field, null), MISSING, "location." + field);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"latitude", "longitude"})
+    void coordinatesMustBeNumbers(String field) {
+        assertViolation(with("location", "location." + field, "12.5"), INVALID, "location." + field);
+    }
+
+    @ParameterizedTest
+    @MethodSource("coordinateLimits")
+    void coordinateAtLimitIsValid(String field, double limit) {
+        assertValid(with("location", "location." + field, limit));
+        assertValid(with("location", "location." + field, -limit));
+    }
+
+    @ParameterizedTest
+    @MethodSource("coordinateLimits")
+    void coordinateOverLimitIsInvalid(String field, double limit) {
+        assertViolation(with("location", "location." + field, limit + 0.0001), INVALID, "location." + field);
+        assertViolation(with("location", "location." + field, -limit - 0.0001), INVALID, "location." + field);
+    }
+
+    static Stream<Arguments> coordinateLimits() {
+        return Stream.of(Arguments.of("latitude", 90.0), Arguments.of("longitude", 180.0));
+    }
+
+    @Test
+    void locationNameAndAddressAreOptional() {
+        assertValid(with(with("location", "location.name", null), "location.address", null));
+    }
+
+    // ---- contacts ----------------------------------------------------------------------------------
+
+    @Test
+    void contactsMissing() {
+        assertViolation(with("contacts", "contacts", null), MISSING, "contacts");
+    }
+
+    @Test
+    void contactsMustBeAnArray() {
+        assertViolation(with("contacts", "contacts", Map.of("name", Map.of("formatted_name", "Ana"))), INVALID,
+                "contacts");
+    }
+
+    @Test
+    void contactsMustNotBeEmpty() {
+        assertViolation(with("contacts", "contacts", List.of()), INVALID, "contacts");
+    }
+
+    @Test
+    void contactCountAtLimitIsValid() {
+        assertValid(contacts(257));
+    }
+
+    @Test
+    void contactCountOverLimitIsInvalidAtFirstExtraItem() {
+        assertViolation(contacts(258), INVALID, "contacts[257]");
+    }
+
+    private static ObjectNode contacts(int count) {
+        ObjectNode message = valid("contacts");
+        ArrayNode contacts = (ArrayNode) message.get("contacts");
+        while (contacts.size() < count) {
+            contacts.add(contacts.get(0).deepCopy());
+        }
+        return message;
+    }
+
+    @Test
+    void contactNeedsFormattedName() {
+        assertViolation(with("contacts", "contacts[0].name.formatted_name", null), MISSING,
+                "contacts[0].name.formatted_name");
+        assertViolation(with("contacts", "contacts[0].name", null), MISSING, "contacts[0].name.formatted_name");
+        assertViolation(with("contacts", "contacts[0].name.formatted_name", " "), INVALID,
+                "contacts[0].name.formatted_name");
+    }
+
+    @Test
+    void contactPhoneEntryNeedsPhone() {
+        assertViolation(with("contacts", "contacts[0].phones[0].phone", null), MISSING, "contacts[0].phones[0].phone");
+    }
+
+    @Test
+    void contactPhonesAreOptional() {
+        assertValid(with("contacts", "contacts[0].phones", null));
+    }
+
+    @Test
+    void contactMustBeAnObject() {
+        assertViolation(with("contacts", "contacts[0]", "Ana"), INVALID, "contacts[0]");
+    }
+
+    // ---- reaction ----------------------------------------------------------------------------------
+
+    @Test
+    void reactionNeedsMessageId() {
+        assertViolation(with("reaction", "reaction.message_id", null), MISSING, "reaction.message_id");
+        assertViolation(with("reaction", "reaction.message_id", ""), INVALID, "reaction.message_id");
+    }
+
+    @Test
+    void reactionEmojiFieldIsRequired() {
+        assertViolation(with("reaction", "reaction.emoji", null), MISSING, "reaction.emoji");
+    }
+
+    @Test
+    void emptyEmojiRemovesTheReaction() {
+        assertValid(with("reaction", "reaction.emoji", ""));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"😀", "❤️", "👍🏽", "🇧🇷", "👨‍👩‍👧", "1️⃣", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "‼️", "☺"})
+    void singleEmojiGraphemesAreValid(String emoji) {
+        assertValid(with("reaction", "reaction.emoji", emoji));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a", "ok", "1", "👍👍", "🇧🇷🇧", " ", "!"})
+    void anythingButOneEmojiIsInvalid(String emoji) {
+        assertViolation(with("reaction", "reaction.emoji", emoji), INVALID, "reaction.emoji");
+    }
+
+    /** A kiss with two skin tones: one grapheme of exactly 10 code points. */
+    private static final String TEN_CODE_POINT_EMOJI = "👩🏽‍❤️‍💋‍👨🏻";
+
+    @Test
+    void emojiAtLengthLimitIsValid() {
+        assertEquals(10, TEN_CODE_POINT_EMOJI.codePointCount(0, TEN_CODE_POINT_EMOJI.length()));
+        assertValid(with("reaction", "reaction.emoji", TEN_CODE_POINT_EMOJI));
+    }
+
+    @Test
+    void emojiOverLengthLimitIsInvalid() {
+        // Still one grapheme (a trailing variation selector extends it), but 11 code points.
+        assertViolation(with("reaction", "reaction.emoji", TEN_CODE_POINT_EMOJI + "\uFE0F"), INVALID,
+                "reaction.emoji");
+    }
+
+    // ---- context -----------------------------------------------------------------------------------
+
+    @Test
+    void contextWithMessageIdIsValid() {
+        ObjectNode message = valid("text");
+        message.set("context", json("{'message_id':'wamid.HBgL'}"));
+        assertValid(message);
+    }
+
+    @Test
+    void contextNeedsMessageId() {
+        ObjectNode message = valid("text");
+        message.set("context", json("{}"));
+        assertViolation(message, MISSING, "context.message_id");
+        message.set("context", json("{'message_id':'  '}"));
+        assertViolation(message, INVALID, "context.message_id");
+    }
+
+    @Test
+    void contextMustBeAnObject() {
+        assertViolation(with("text", "context", "wamid.HBgL"), INVALID, "context");
+    }
+
+    // ---- length limits: one valid at the limit, one violation just over ------------------------------
+    // Limits are literals on purpose: the test pins the Cloud API's numbers, not the constants.
+
+    @ParameterizedTest(name = "{1} = {2} chars")
+    @MethodSource("lengthLimits")
+    void textAtLengthLimitIsValid(String validName, String path, int max) {
+        assertValid(with(validName, path, chars(max)));
+    }
+
+    @ParameterizedTest(name = "{1} = {2}+1 chars")
+    @MethodSource("lengthLimits")
+    void textOverLengthLimitIsInvalid(String validName, String path, int max) {
+        assertViolation(with(validName, path, chars(max + 1)), INVALID, path);
+    }
+
+    static Stream<Arguments> lengthLimits() {
+        return Stream.of(
+                Arguments.of("text", "text.body", 4096),
+                Arguments.of("image", "image.caption", 1024),
+                Arguments.of("video", "video.caption", 1024),
+                Arguments.of("document", "document.caption", 1024),
+                Arguments.of("document", "document.filename", 240),
+                Arguments.of("location", "location.name", 1000),
+                Arguments.of("location", "location.address", 1000));
+    }
+}
