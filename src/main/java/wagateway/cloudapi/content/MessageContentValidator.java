@@ -60,9 +60,10 @@ public final class MessageContentValidator {
             case "text" -> BasicRules.text(c, content);
             case "location" -> BasicRules.location(c, content);
             case "reaction" -> BasicRules.reaction(c, content);
+            case "interactive" -> InteractiveRules.interactive(c, content);
             case "image", "video", "audio", "document", "sticker" -> BasicRules.media(c, content, type);
             default -> {
-                // interactive and template: rules not written yet
+                // template: rules not written yet
             }
         }
     }

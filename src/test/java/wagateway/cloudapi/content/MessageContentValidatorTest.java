@@ -48,7 +48,21 @@ class MessageContentValidatorTest {
                     + "'name':'Praça da Sé','address':'Sé, São Paulo'}}"),
             Map.entry("contacts", "{'type':'contacts','contacts':[{'name':{'formatted_name':'Ana Lima',"
                     + "'first_name':'Ana'},'phones':[{'phone':'+5511999990000','type':'CELL'}]}]}"),
-            Map.entry("reaction", "{'type':'reaction','reaction':{'message_id':'wamid.HBgL','emoji':'👍'}}"));
+            Map.entry("reaction", "{'type':'reaction','reaction':{'message_id':'wamid.HBgL','emoji':'👍'}}"),
+            Map.entry("button", "{'type':'interactive','interactive':{'type':'button',"
+                    + "'header':{'type':'text','text':'Order 123'},'body':{'text':'Confirm the order?'},"
+                    + "'footer':{'text':'Tap a button'},'action':{'buttons':["
+                    + "{'type':'reply','reply':{'id':'yes','title':'Yes'}},"
+                    + "{'type':'reply','reply':{'id':'no','title':'No'}}]}}}"),
+            Map.entry("list", "{'type':'interactive','interactive':{'type':'list',"
+                    + "'header':{'type':'text','text':'Menu'},'body':{'text':'Pick one'},'footer':{'text':'Thanks'},"
+                    + "'action':{'button':'Options','sections':["
+                    + "{'title':'Drinks','rows':[{'id':'tea','title':'Tea','description':'Hot'},{'id':'coffee','title':'Coffee'}]},"
+                    + "{'title':'Food','rows':[{'id':'cake','title':'Cake'}]}]}}}"),
+            Map.entry("cta_url", "{'type':'interactive','interactive':{'type':'cta_url',"
+                    + "'header':{'type':'image','image':{'link':'https://example.com/h.png'}},'body':{'text':'Your order'},"
+                    + "'footer':{'text':'Thanks'},'action':{'name':'cta_url',"
+                    + "'parameters':{'display_text':'Track it','url':'https://example.com/o/1?x=y'}}}}"));
 
     // ---- helpers -----------------------------------------------------------------------------------
 
@@ -400,6 +414,242 @@ class MessageContentValidatorTest {
                 "reaction.emoji");
     }
 
+    // ---- interactive: all kinds ---------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"BUTTON", "Button", "button"})
+    void interactiveKindIsCaseInsensitive(String kind) {
+        assertValid(with("button", "interactive.type", kind));
+    }
+
+    @Test
+    void interactiveKindRequired() {
+        assertViolation(with("button", "interactive.type", null), MISSING, "interactive.type");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"product", "flow", "buttons", ""})
+    void unknownInteractiveKindIsInvalid(String kind) {
+        assertViolation(with("button", "interactive.type", kind), INVALID, "interactive.type");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"button", "list", "cta_url"})
+    void interactiveBodyTextRequired(String kind) {
+        assertViolation(with(kind, "interactive.body", null), MISSING, "interactive.body.text");
+        assertViolation(with(kind, "interactive.body.text", null), MISSING, "interactive.body.text");
+        assertViolation(with(kind, "interactive.body.text", ""), INVALID, "interactive.body.text");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"button", "list", "cta_url"})
+    void headerAndFooterAreOptional(String kind) {
+        assertValid(with(with(kind, "interactive.header", null), "interactive.footer", null));
+    }
+
+    @Test
+    void footerNeedsText() {
+        assertViolation(with("button", "interactive.footer.text", null), MISSING, "interactive.footer.text");
+    }
+
+    @Test
+    void headerNeedsAKnownType() {
+        assertViolation(with("button", "interactive.header.type", null), MISSING, "interactive.header.type");
+        assertViolation(with("button", "interactive.header.type", "audio"), INVALID, "interactive.header.type");
+    }
+
+    @Test
+    void textHeaderNeedsText() {
+        assertViolation(with("button", "interactive.header.text", null), MISSING, "interactive.header.text");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"button", "cta_url"})
+    void mediaHeadersAreValid(String kind) {
+        for (String media : List.of("image", "video", "document")) {
+            ObjectNode message = with(kind, "interactive.header", Map.of("type", media, media, Map.of("id", "123")));
+            assertValid(message);
+        }
+    }
+
+    @Test
+    void mediaHeaderNeedsIdOrLink() {
+        assertViolation(with("button", "interactive.header", Map.of("type", "video")), MISSING,
+                "interactive.header.video.id");
+        assertViolation(with("cta_url", "interactive.header.image.link", "http://example.com/h.png"), INVALID,
+                "interactive.header.image.link");
+    }
+
+    @Test
+    void listTakesOnlyATextHeader() {
+        ObjectNode message = with("list", "interactive.header", Map.of("type", "image", "image", Map.of("id", "1")));
+        assertViolation(message, INVALID, "interactive.header.type");
+    }
+
+    // ---- interactive button --------------------------------------------------------------------------
+
+    @Test
+    void buttonsRequired() {
+        assertViolation(with("button", "interactive.action", null), MISSING, "interactive.action.buttons");
+        assertViolation(with("button", "interactive.action.buttons", List.of()), INVALID,
+                "interactive.action.buttons");
+    }
+
+    @Test
+    void buttonCountAtLimitIsValid() {
+        assertValid(buttons(3));
+    }
+
+    @Test
+    void buttonCountOverLimitIsInvalidAtFirstExtraButton() {
+        assertViolation(buttons(4), INVALID, "interactive.action.buttons[3]");
+    }
+
+    private static ObjectNode buttons(int count) {
+        List<Object> buttons = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            buttons.add(Map.of("type", "reply", "reply", Map.of("id", "id" + i, "title", "Title " + i)));
+        }
+        return with("button", "interactive.action.buttons", buttons);
+    }
+
+    @Test
+    void buttonTypeMustBeReply() {
+        assertViolation(with("button", "interactive.action.buttons[1].type", "url"), INVALID,
+                "interactive.action.buttons[1].type");
+        assertViolation(with("button", "interactive.action.buttons[1].type", null), MISSING,
+                "interactive.action.buttons[1].type");
+    }
+
+    @Test
+    void replyNeedsIdAndTitle() {
+        assertEquals(List.of("MISSING interactive.action.buttons[0].reply.id",
+                "MISSING interactive.action.buttons[0].reply.title"),
+                check(with("button", "interactive.action.buttons[0].reply", null)));
+    }
+
+    @Test
+    void duplicateButtonIdIsInvalidAtTheLaterButton() {
+        assertViolation(with("button", "interactive.action.buttons[1].reply.id", "yes"), INVALID,
+                "interactive.action.buttons[1].reply.id");
+    }
+
+    @Test
+    void duplicateButtonTitleIsInvalidAtTheLaterButton() {
+        assertViolation(with("button", "interactive.action.buttons[1].reply.title", "Yes"), INVALID,
+                "interactive.action.buttons[1].reply.title");
+    }
+
+    // ---- interactive list ----------------------------------------------------------------------------
+
+    @Test
+    void listNeedsButtonAndSections() {
+        assertEquals(List.of("MISSING interactive.action.button", "MISSING interactive.action.sections"),
+                check(with("list", "interactive.action", null)));
+        assertViolation(with("list", "interactive.action.sections", List.of()), INVALID,
+                "interactive.action.sections");
+    }
+
+    @Test
+    void sectionCountAtLimitIsValid() {
+        assertValid(list(1, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+    }
+
+    @Test
+    void sectionCountOverLimitIsInvalidAtFirstExtraSection() {
+        // Every section needs a row, so the 11th section also brings the 11th row.
+        assertEquals(List.of("INVALID interactive.action.sections[10]",
+                "INVALID interactive.action.sections[10].rows[0]"), check(list(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)));
+    }
+
+    @Test
+    void rowCountAtLimitAcrossSectionsIsValid() {
+        assertValid(list(6, 4));
+        assertValid(list(10));
+    }
+
+    @Test
+    void rowCountOverLimitAcrossSectionsIsInvalidAtTheEleventhRow() {
+        assertViolation(list(6, 5), INVALID, "interactive.action.sections[1].rows[4]");
+        assertViolation(list(11), INVALID, "interactive.action.sections[0].rows[10]");
+    }
+
+    /** A list with one section per argument, each with that many rows; ids are unique. */
+    private static ObjectNode list(int... rowsPerSection) {
+        List<Object> sections = new ArrayList<>();
+        for (int s = 0; s < rowsPerSection.length; s++) {
+            List<Object> rows = new ArrayList<>();
+            for (int r = 0; r < rowsPerSection[s]; r++) {
+                rows.add(Map.of("id", "s" + s + "r" + r, "title", "Row " + r));
+            }
+            sections.add(Map.of("title", "Section " + s, "rows", rows));
+        }
+        return with("list", "interactive.action.sections", sections);
+    }
+
+    @Test
+    void sectionTitleRequiredOnlyWithSeveralSections() {
+        assertViolation(with("list", "interactive.action.sections[1].title", null), MISSING,
+                "interactive.action.sections[1].title");
+        ObjectNode oneSection = with(with("list", "interactive.action.sections[1]", null),
+                "interactive.action.sections[0].title", null);
+        assertValid(oneSection);
+    }
+
+    @Test
+    void sectionNeedsRows() {
+        assertViolation(with("list", "interactive.action.sections[0].rows", null), MISSING,
+                "interactive.action.sections[0].rows");
+        assertViolation(with("list", "interactive.action.sections[0].rows", List.of()), INVALID,
+                "interactive.action.sections[0].rows");
+    }
+
+    @Test
+    void rowNeedsIdAndTitle() {
+        assertViolation(with("list", "interactive.action.sections[0].rows[1].id", null), MISSING,
+                "interactive.action.sections[0].rows[1].id");
+        assertViolation(with("list", "interactive.action.sections[0].rows[1].title", null), MISSING,
+                "interactive.action.sections[0].rows[1].title");
+    }
+
+    @Test
+    void rowDescriptionIsOptional() {
+        assertValid(with("list", "interactive.action.sections[0].rows[0].description", null));
+    }
+
+    @Test
+    void duplicateRowIdAcrossSectionsIsInvalidAtTheLaterRow() {
+        assertViolation(with("list", "interactive.action.sections[1].rows[0].id", "tea"), INVALID,
+                "interactive.action.sections[1].rows[0].id");
+    }
+
+    // ---- interactive cta_url -------------------------------------------------------------------------
+
+    @Test
+    void ctaActionNameMustBeCtaUrl() {
+        assertViolation(with("cta_url", "interactive.action.name", "open_url"), INVALID, "interactive.action.name");
+        assertViolation(with("cta_url", "interactive.action.name", null), MISSING, "interactive.action.name");
+    }
+
+    @Test
+    void ctaNeedsDisplayTextAndUrl() {
+        assertEquals(List.of("MISSING interactive.action.parameters.display_text",
+                "MISSING interactive.action.parameters.url"),
+                check(with("cta_url", "interactive.action.parameters", null)));
+    }
+
+    @Test
+    void ctaUrlMayBePlainHttp() {
+        assertValid(with("cta_url", "interactive.action.parameters.url", "http://example.com/track"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"example.com/track", "mailto:a@example.com", "https://", "track me"})
+    void ctaUrlMustBeAbsoluteWebUrl(String url) {
+        assertViolation(with("cta_url", "interactive.action.parameters.url", url), INVALID,
+                "interactive.action.parameters.url");
+    }
+
     // ---- context -----------------------------------------------------------------------------------
 
     @Test
@@ -446,6 +696,19 @@ class MessageContentValidatorTest {
                 Arguments.of("document", "document.caption", 1024),
                 Arguments.of("document", "document.filename", 240),
                 Arguments.of("location", "location.name", 1000),
-                Arguments.of("location", "location.address", 1000));
+                Arguments.of("location", "location.address", 1000),
+                Arguments.of("button", "interactive.body.text", 1024),
+                Arguments.of("list", "interactive.body.text", 1024),
+                Arguments.of("cta_url", "interactive.body.text", 1024),
+                Arguments.of("button", "interactive.footer.text", 60),
+                Arguments.of("button", "interactive.header.text", 60),
+                Arguments.of("button", "interactive.action.buttons[0].reply.id", 256),
+                Arguments.of("button", "interactive.action.buttons[0].reply.title", 20),
+                Arguments.of("list", "interactive.action.button", 20),
+                Arguments.of("list", "interactive.action.sections[0].title", 24),
+                Arguments.of("list", "interactive.action.sections[0].rows[0].id", 200),
+                Arguments.of("list", "interactive.action.sections[0].rows[0].title", 24),
+                Arguments.of("list", "interactive.action.sections[0].rows[0].description", 72),
+                Arguments.of("cta_url", "interactive.action.parameters.display_text", 20));
     }
 }
