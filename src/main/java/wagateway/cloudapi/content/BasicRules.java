@@ -16,8 +16,6 @@ import java.util.regex.Pattern;
 /** Rules for the simple message types: text, media, location, contacts, reaction. */
 final class BasicRules {
 
-    static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "document", "sticker");
-
     /** cloud-api.md §1: caption exists on image, video and document only. */
     private static final Set<String> CAPTIONED_MEDIA = Set.of("image", "video", "document");
 
@@ -32,7 +30,7 @@ final class BasicRules {
         c.optionalBoolean(text.field("preview_url"));
     }
 
-    /** A media message: {@code type} is one of {@link #MEDIA_TYPES}. */
+    /** A media message: {@code type} is image, video, audio, document or sticker. */
     static void media(Checks c, At media, String type) {
         mediaSource(c, media);
         At caption = media.field("caption");

@@ -61,10 +61,8 @@ public final class MessageContentValidator {
             case "location" -> BasicRules.location(c, content);
             case "reaction" -> BasicRules.reaction(c, content);
             case "interactive" -> InteractiveRules.interactive(c, content);
-            case "image", "video", "audio", "document", "sticker" -> BasicRules.media(c, content, type);
-            default -> {
-                // template: rules not written yet
-            }
+            case "template" -> TemplateRules.template(c, content);
+            default -> BasicRules.media(c, content, type); // image, video, audio, document, sticker
         }
     }
 }

@@ -62,7 +62,17 @@ class MessageContentValidatorTest {
             Map.entry("cta_url", "{'type':'interactive','interactive':{'type':'cta_url',"
                     + "'header':{'type':'image','image':{'link':'https://example.com/h.png'}},'body':{'text':'Your order'},"
                     + "'footer':{'text':'Thanks'},'action':{'name':'cta_url',"
-                    + "'parameters':{'display_text':'Track it','url':'https://example.com/o/1?x=y'}}}}"));
+                    + "'parameters':{'display_text':'Track it','url':'https://example.com/o/1?x=y'}}}}"),
+            Map.entry("template", "{'type':'template','template':{'name':'order_update_2',"
+                    + "'language':{'code':'pt_BR','policy':'deterministic'},'components':["
+                    + "{'type':'header','parameters':[{'type':'text','text':'Pedido 123'}]},"
+                    + "{'type':'body','parameters':["
+                    + "{'type':'currency','currency':{'fallback_value':'R$ 35,00','code':'BRL','amount_1000':35000}},"
+                    + "{'type':'date_time','date_time':{'fallback_value':'10 de maio'}},"
+                    + "{'type':'text','text':'Ana'}]},"
+                    + "{'type':'button','sub_type':'url','index':'0','parameters':[{'type':'text','text':'123'}]},"
+                    + "{'type':'button','sub_type':'quick_reply','index':1,"
+                    + "'parameters':[{'type':'payload','payload':'STOP'}]}]}}"));
 
     // ---- helpers -----------------------------------------------------------------------------------
 
@@ -650,6 +660,231 @@ class MessageContentValidatorTest {
                 "interactive.action.parameters.url");
     }
 
+    // ---- template: name and language ----------------------------------------------------------------
+
+    private static final String HEADER = "template.components[0]";
+    private static final String BODY = "template.components[1]";
+    private static final String URL_BUTTON = "template.components[2]";
+
+    @Test
+    void templateNameRequired() {
+        assertViolation(with("template", "template.name", null), MISSING, "template.name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Order_Update", "order-update", "order update", "pedido_ção"})
+    void templateNameIsLowercaseLettersDigitsUnderscore(String name) {
+        assertViolation(with("template", "template.name", name), INVALID, "template.name");
+    }
+
+    @Test
+    void languageCodeRequired() {
+        assertViolation(with("template", "template.language", null), MISSING, "template.language.code");
+        assertViolation(with("template", "template.language.code", null), MISSING, "template.language.code");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "en_US", "pt_BR", "fil", "zh_HK"})
+    void languageCodesAreValid(String code) {
+        assertValid(with("template", "template.language.code", code));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"english", "EN", "en-US", "en_us", "e"})
+    void languageCodeShapeIsChecked(String code) {
+        assertViolation(with("template", "template.language.code", code), INVALID, "template.language.code");
+    }
+
+    @Test
+    void languagePolicyIsOptionalButOnlyDeterministic() {
+        assertValid(with("template", "template.language.policy", null));
+        assertViolation(with("template", "template.language.policy", "fallback"), INVALID,
+                "template.language.policy");
+    }
+
+    // ---- template: components ------------------------------------------------------------------------
+
+    @Test
+    void componentsAreOptional() {
+        assertValid(with("template", "template.components", null));
+        assertValid(with("template", "template.components", List.of()));
+    }
+
+    @Test
+    void componentsMustBeAnArray() {
+        assertViolation(with("template", "template.components", Map.of("type", "body")), INVALID,
+                "template.components");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"footer", "BODY", "buttons"})
+    void unknownComponentTypeIsInvalid(String type) {
+        assertViolation(with("template", HEADER + ".type", type), INVALID, HEADER + ".type");
+    }
+
+    @Test
+    void componentTypeRequired() {
+        assertViolation(with("template", HEADER + ".type", null), MISSING, HEADER + ".type");
+    }
+
+    @Test
+    void carouselAndLimitedTimeOfferAreAccepted() {
+        ObjectNode message = with("template", "template.components[3]",
+                json("{'type':'carousel','cards':[{'card_index':0,'components':[]}]}"));
+        message = with(message, "template.components[2]", json("{'type':'limited_time_offer','parameters':"
+                + "[{'type':'limited_time_offer','limited_time_offer':{'expiration_time_ms':1209600000}}]}"));
+        assertValid(message);
+    }
+
+    @Test
+    void headerAndBodyParametersAreOptional() {
+        assertValid(with(with("template", HEADER + ".parameters", null), BODY + ".parameters", null));
+    }
+
+    // ---- template: parameters ------------------------------------------------------------------------
+
+    @Test
+    void parameterTypeRequiredAndKnown() {
+        assertViolation(with("template", BODY + ".parameters[2].type", null), MISSING, BODY + ".parameters[2].type");
+        assertViolation(with("template", BODY + ".parameters[2].type", "emoji"), INVALID,
+                BODY + ".parameters[2].type");
+    }
+
+    @Test
+    void parameterTypeMustFitTheComponent() {
+        assertViolation(with("template", BODY + ".parameters[2]", Map.of("type", "image", "image", Map.of("id", "1"))),
+                INVALID, BODY + ".parameters[2].type");
+        assertViolation(with("template", HEADER + ".parameters[0]", Map.of("type", "payload", "payload", "x")),
+                INVALID, HEADER + ".parameters[0].type");
+        assertViolation(with("template", URL_BUTTON + ".parameters[0]", Map.of("type", "date_time",
+                "date_time", Map.of("fallback_value", "today"))), INVALID, URL_BUTTON + ".parameters[0].type");
+    }
+
+    @Test
+    void textParameterNeedsText() {
+        assertViolation(with("template", BODY + ".parameters[2].text", null), MISSING, BODY + ".parameters[2].text");
+        assertViolation(with("template", BODY + ".parameters[2].text", ""), INVALID, BODY + ".parameters[2].text");
+    }
+
+    @Test
+    void currencyNeedsFallbackCodeAndAmount() {
+        assertEquals(List.of("MISSING " + BODY + ".parameters[0].currency.fallback_value",
+                "MISSING " + BODY + ".parameters[0].currency.code",
+                "MISSING " + BODY + ".parameters[0].currency.amount_1000"),
+                check(with("template", BODY + ".parameters[0].currency", null)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"usd", "US", "USDT", "U$D"})
+    void currencyCodeIsThreeCapitalLetters(String code) {
+        assertViolation(with("template", BODY + ".parameters[0].currency.code", code), INVALID,
+                "template.components[1].parameters[0].currency.code");
+    }
+
+    @Test
+    void currencyAmountIsAnInteger() {
+        String path = BODY + ".parameters[0].currency.amount_1000";
+        assertViolation(with("template", path, "35000"), INVALID, path);
+        assertViolation(with("template", path, 35000.5), INVALID, path);
+        assertValid(with("template", path, 12_000_000_000L));
+    }
+
+    @Test
+    void dateTimeNeedsFallbackValue() {
+        assertViolation(with("template", BODY + ".parameters[1].date_time", Map.of()), MISSING,
+                BODY + ".parameters[1].date_time.fallback_value");
+    }
+
+    @Test
+    void dateTimeInTheOlderFormNeedsNoFallbackValue() {
+        assertValid(with("template", BODY + ".parameters[1].date_time",
+                Map.of("calendar", "GREGORIAN", "year", 2023, "month", 3, "day_of_month", 26)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"image", "video", "document"})
+    void mediaHeaderParameterNeedsIdOrLink(String media) {
+        String path = HEADER + ".parameters[0]";
+        assertValid(with("template", path, Map.of("type", media, media, Map.of("link", "https://example.com/m"))));
+        assertViolation(with("template", path, Map.of("type", media, media, Map.of())), MISSING,
+                path + "." + media + ".id");
+        assertViolation(with("template", path, Map.of("type", media, media, Map.of("link", "http://example.com/m"))),
+                INVALID, path + "." + media + ".link");
+    }
+
+    @Test
+    void locationHeaderParameter() {
+        String path = HEADER + ".parameters[0]";
+        assertValid(with("template", path, json("{'type':'location','location':{'latitude':1.5,'longitude':2.5,"
+                + "'name':'Shop','address':'Main St 1'}}")));
+        assertViolation(with("template", path, json("{'type':'location','location':{'latitude':100,"
+                + "'longitude':2.5}}")), INVALID, path + ".location.latitude");
+    }
+
+    // ---- template: button components -----------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"quick_reply", "QUICK_REPLY", "url", "URL", "copy_code", "flow", "catalog"})
+    void buttonSubTypesAreCaseInsensitive(String subType) {
+        ObjectNode message = with("template", URL_BUTTON + ".sub_type", subType);
+        message = with(message, URL_BUTTON + ".parameters[0]", Map.of("type", "payload", "payload", "P"));
+        assertValid(message);
+    }
+
+    @Test
+    void buttonSubTypeRequiredAndKnown() {
+        assertViolation(with("template", URL_BUTTON + ".sub_type", null), MISSING, URL_BUTTON + ".sub_type");
+        assertViolation(with("template", URL_BUTTON + ".sub_type", "call"), INVALID, URL_BUTTON + ".sub_type");
+    }
+
+    @ParameterizedTest
+    @MethodSource("validButtonIndexes")
+    void buttonIndexAtLimitsIsValid(Object index) {
+        assertValid(with("template", URL_BUTTON + ".index", index));
+    }
+
+    static Stream<Object> validButtonIndexes() {
+        return Stream.of(0, "0", 9, "9");
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidButtonIndexes")
+    void buttonIndexOutsideZeroToNineIsInvalid(Object index) {
+        assertViolation(with("template", URL_BUTTON + ".index", index), INVALID, URL_BUTTON + ".index");
+    }
+
+    static Stream<Object> invalidButtonIndexes() {
+        return Stream.of(10, "10", -1, "-1", "a", "", 1.5, true);
+    }
+
+    @Test
+    void buttonIndexRequired() {
+        assertViolation(with("template", URL_BUTTON + ".index", null), MISSING, URL_BUTTON + ".index");
+    }
+
+    @Test
+    void buttonNeedsParameters() {
+        assertViolation(with("template", URL_BUTTON + ".parameters", null), MISSING, URL_BUTTON + ".parameters");
+        assertViolation(with("template", URL_BUTTON + ".parameters", List.of()), INVALID, URL_BUTTON + ".parameters");
+    }
+
+    @Test
+    void buttonParameterValuesRequired() {
+        assertViolation(with("template", "template.components[3].parameters[0].payload", null), MISSING,
+                "template.components[3].parameters[0].payload");
+        assertViolation(with("template", URL_BUTTON + ".parameters[0].text", null), MISSING,
+                URL_BUTTON + ".parameters[0].text");
+    }
+
+    @Test
+    void couponCodeAndActionButtonParameters() {
+        String path = URL_BUTTON + ".parameters[0]";
+        assertValid(with("template", path, Map.of("type", "coupon_code", "coupon_code", "SAVE10")));
+        assertValid(with("template", path, Map.of("type", "action", "action", Map.of("flow_token", "t"))));
+        assertViolation(with("template", path, Map.of("type", "coupon_code")), MISSING, path + ".coupon_code");
+        assertViolation(with("template", path, Map.of("type", "action")), MISSING, path + ".action");
+    }
+
     // ---- context -----------------------------------------------------------------------------------
 
     @Test
@@ -709,6 +944,9 @@ class MessageContentValidatorTest {
                 Arguments.of("list", "interactive.action.sections[0].rows[0].id", 200),
                 Arguments.of("list", "interactive.action.sections[0].rows[0].title", 24),
                 Arguments.of("list", "interactive.action.sections[0].rows[0].description", 72),
-                Arguments.of("cta_url", "interactive.action.parameters.display_text", 20));
+                Arguments.of("cta_url", "interactive.action.parameters.display_text", 20),
+                Arguments.of("template", "template.name", 512),
+                Arguments.of("template", "template.components[0].parameters[0].text", 60),
+                Arguments.of("template", "template.components[1].parameters[2].text", 32768));
     }
 }
