@@ -150,7 +150,9 @@ final class Checks {
         }
         String key = ignoreCase ? value.toLowerCase(Locale.ROOT) : value;
         if (!allowed.contains(key)) {
-            invalid(at, "must be one of " + String.join(", ", new TreeSet<>(allowed)) + " (is \"" + value + "\")");
+            String expected = allowed.size() == 1 ? "\"" + allowed.iterator().next() + "\""
+                    : "one of " + String.join(", ", new TreeSet<>(allowed));
+            invalid(at, "must be " + expected + " (is \"" + value + "\")");
             return null;
         }
         return key;

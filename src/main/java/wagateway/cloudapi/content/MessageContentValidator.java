@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class MessageContentValidator {
 
-    static final Set<String> TYPES = Set.of("text", "image", "video", "audio", "document", "sticker",
+    private static final Set<String> TYPES = Set.of("text", "image", "video", "audio", "document", "sticker",
             "location", "contacts", "interactive", "template", "reaction");
 
     private MessageContentValidator() {

@@ -179,6 +179,17 @@ class MessageContentValidatorTest {
         assertEquals(List.of("INVALID location.latitude", "MISSING location.longitude"), check(message));
     }
 
+    @Test
+    void violationsCarryAHumanMessage() {
+        assertEquals(List.of(ContentViolation.invalid("text.body", "must be at most 4096 characters (is 4097)")),
+                MessageContentValidator.validate(with("text", "text.body", chars(4097))));
+        assertEquals(List.of(ContentViolation.missing("text.body")),
+                MessageContentValidator.validate(with("text", "text.body", null)));
+        assertEquals(List.of(ContentViolation.invalid("interactive.action.buttons[0].type",
+                "must be \"reply\" (is \"url\")")),
+                MessageContentValidator.validate(with("button", "interactive.action.buttons[0].type", "url")));
+    }
+
     // ---- type and the object it names --------------------------------------------------------------
 
     @Test
