@@ -1,7 +1,10 @@
 package wagateway.cloudapi.content;
 
-import java.util.ArrayList;
+import static wagateway.cloudapi.content.CloudApiLimits.CONTACTS_MAX;
+import static wagateway.cloudapi.content.CloudApiLimits.UNLIMITED;
+
 import java.util.List;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -9,8 +12,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The Cloud API's rules and limits for a message body (../shared/reference/cloud-api.md §1), used at
  * the gateway's edge (so a bad request never reaches the queue) and by the sandbox (so it answers like
  * Meta). Pure: no I/O, no CDI.
+ *
+ * <p>Conventions of the result: a field that is absent (or JSON {@code null}) is MISSING; a field that is
+ * present but breaks a rule is INVALID. When an object that is needed only for its fields is absent
+ * ({@code interactive.body}), the missing field inside it is named ({@code interactive.body.text}); the
+ * object named by {@code type} is the exception and is reported itself ({@code text}). Unknown fields are
+ * ignored, as Meta adds fields often.
  */
 public final class MessageContentValidator {
+
+    private static final Set<String> TYPES = Set.of("text", "image", "video", "audio", "document", "sticker",
+            "location", "contacts", "interactive", "template", "reaction");
 
     private MessageContentValidator() {
     }
@@ -21,11 +33,36 @@ public final class MessageContentValidator {
      * @return every violation found, empty when valid
      */
     public static List<ContentViolation> validate(JsonNode message) {
-        List<ContentViolation> violations = new ArrayList<>();
-        // TODO(helper): full rules per type
-        if (message == null || !message.hasNonNull("type")) {
-            violations.add(ContentViolation.missing("type"));
+        Checks c = new Checks();
+        At root = At.root(message);
+        String type = c.requiredEnum(root.field("type"), TYPES, false);
+        if (type != null) {
+            content(c, type, root.field(type));
         }
-        return violations;
+        At context = root.field("context");
+        if (c.optionalObject(context)) {
+            c.requiredText(context.field("message_id"), UNLIMITED);
+        }
+        return c.violations();
+    }
+
+    private static void content(Checks c, String type, At content) {
+        if (type.equals("contacts")) {
+            if (c.requiredArray(content, 1, CONTACTS_MAX)) {
+                BasicRules.contacts(c, content);
+            }
+            return;
+        }
+        if (!c.requiredObject(content)) {
+            return;
+        }
+        switch (type) {
+            case "text" -> BasicRules.text(c, content);
+            case "location" -> BasicRules.location(c, content);
+            case "reaction" -> BasicRules.reaction(c, content);
+            case "interactive" -> InteractiveRules.interactive(c, content);
+            case "template" -> TemplateRules.template(c, content);
+            default -> BasicRules.media(c, content, type); // image, video, audio, document, sticker
+        }
     }
 }
