@@ -22,6 +22,10 @@ public final class RetrySchedule {
         this.maxAttempts = maxAttempts;
     }
 
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
     /**
      * @param attempts attempts made so far (1 after the first failure)
      * @param minimum  a floor for the delay (e.g. the pair interval after 131056)

@@ -24,12 +24,34 @@ public class EventOutbox {
     public static final String MESSAGE_STATUS = "message.status";
     public static final String MESSAGE_RECEIVED = "message.received";
 
+    private static final String INSERT = "insert into event_outbox (type, message_id, contact_phone, url, payload, "
+            + "state, next_attempt_at, created_at) values ($1, $2, $3, $4, $5, $6, $7, $7)";
+
     private final GatewayConfig config;
     private final java.time.Clock clock;
 
     EventOutbox(GatewayConfig config, java.time.Clock clock) {
         this.config = config;
         this.clock = clock;
+    }
+
+    /** One event to append; see {@link #append}. */
+    public record NewEvent(String type, UUID messageId, String contactPhone, String callbackUrl, JsonObject payload) {
+    }
+
+    /** Appends many events in one pipelined round trip, inside the caller's transaction. */
+    public Uni<Void> appendAll(SqlClient tx, java.util.List<NewEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        java.util.List<Tuple> rows = new java.util.ArrayList<>(events.size());
+        for (NewEvent e : events) {
+            String url = e.callbackUrl() != null ? e.callbackUrl() : config.callbacks().url().orElse(null);
+            rows.add(Tuple.tuple().addString(e.type()).addUUID(e.messageId()).addString(e.contactPhone()).addString(url)
+                    .addValue(e.payload()).addString(url == null ? "none" : "pending").addOffsetDateTime(now));
+        }
+        return tx.preparedQuery(INSERT).executeBatch(rows).replaceWithVoid();
     }
 
     /**
@@ -41,8 +63,7 @@ public class EventOutbox {
             JsonObject payload) {
         String url = callbackUrl != null ? callbackUrl : config.callbacks().url().orElse(null);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        return tx.preparedQuery("insert into event_outbox (type, message_id, contact_phone, url, payload, state, "
-                + "next_attempt_at, created_at) values ($1, $2, $3, $4, $5, $6, $7, $7)")
+        return tx.preparedQuery(INSERT)
                 .execute(Tuple.tuple().addString(type).addUUID(messageId).addString(contactPhone).addString(url)
                         .addValue(payload).addString(url == null ? "none" : "pending").addOffsetDateTime(now))
                 .replaceWithVoid();

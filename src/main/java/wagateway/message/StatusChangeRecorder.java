@@ -24,13 +24,33 @@ public class StatusChangeRecorder {
         this.outbox = outbox;
     }
 
-    public Uni<Void> record(SqlClient tx, StatusChange change) {
+    /** Records many changes with two pipelined statements, whatever their number. */
+    public Uni<Void> recordAll(SqlClient tx, java.util.List<StatusChange> changes) {
+        if (changes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        java.util.List<Tuple> rows = new java.util.ArrayList<>(changes.size());
+        java.util.List<EventOutbox.NewEvent> events = new java.util.ArrayList<>(changes.size());
+        for (StatusChange change : changes) {
+            rows.add(timelineRow(change));
+            events.add(new EventOutbox.NewEvent(EventOutbox.MESSAGE_STATUS, change.messageId(), change.recipient(),
+                    change.callbackUrl(), payload(change)));
+        }
+        return tx.preparedQuery(INSERT_EVENT).executeBatch(rows).chain(() -> outbox.appendAll(tx, events));
+    }
+
+    private static final String INSERT_EVENT = "insert into message_event (message_id, status, source, occurred_at, "
+            + "error_code, error_title, error_detail, details) values ($1, $2, 'gateway', $3, $4, $5, $6, $7)";
+
+    private static Tuple timelineRow(StatusChange change) {
         JsonObject details = change.reason() == null ? null : new JsonObject().put("reason", change.reason());
-        return tx.preparedQuery("insert into message_event (message_id, status, source, occurred_at, error_code, "
-                + "error_title, error_detail, details) values ($1, $2, 'gateway', $3, $4, $5, $6, $7)")
-                .execute(Tuple.tuple().addUUID(change.messageId()).addString(change.status().value())
-                        .addOffsetDateTime(change.at().atOffset(ZoneOffset.UTC)).addInteger(change.errorCode())
-                        .addString(change.errorTitle()).addString(change.errorDetail()).addValue(details))
+        return Tuple.tuple().addUUID(change.messageId()).addString(change.status().value())
+                .addOffsetDateTime(change.at().atOffset(ZoneOffset.UTC)).addInteger(change.errorCode())
+                .addString(change.errorTitle()).addString(change.errorDetail()).addValue(details);
+    }
+
+    public Uni<Void> record(SqlClient tx, StatusChange change) {
+        return tx.preparedQuery(INSERT_EVENT).execute(timelineRow(change))
                 .chain(() -> outbox.append(tx, EventOutbox.MESSAGE_STATUS, change.messageId(), change.recipient(),
                         change.callbackUrl(), payload(change)));
     }
