@@ -1,0 +1,101 @@
+package wagateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** Builds the real {@link GatewayConfig} mapping from properties, as Quarkus does at start. */
+class GatewayConfigValidatorTest {
+
+    static Map<String, String> valid() {
+        Map<String, String> p = new HashMap<>();
+        p.put("gateway.api.keys", "k1,k2");
+        p.put("gateway.default-sender", "main");
+        p.put("gateway.senders.main.phone-number-id", "123");
+        p.put("gateway.senders.main.access-token", "token");
+        p.put("gateway.webhook.verify-token", "v");
+        p.put("gateway.webhook.app-secret", "s");
+        return p;
+    }
+
+    static GatewayConfig build(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(GatewayConfig.class)
+                .withSources(new PropertiesConfigSource(properties, "test", 100)).build();
+        return config.getConfigMapping(GatewayConfig.class);
+    }
+
+    @Test
+    void acceptsAWorkingConfigurationAndAppliesTheSpecDefaults() {
+        GatewayConfig config = build(valid());
+        assertThat(GatewayConfigValidator.problems(config, true)).isEmpty();
+        assertThat(config.senders().get("main").messagesPerSecond()).isEqualTo(80);
+        assertThat(config.messagingLimit().dailyUniqueRecipients()).isEqualTo(2000);
+        assertThat(config.pairRate().minInterval()).hasSeconds(6);
+        assertThat(config.cloudApi().baseUrl()).isEqualTo("https://graph.facebook.com");
+        assertThat(config.optOut().keywords()).contains("STOP", "UNSUBSCRIBE", "PARAR", "SAIR", "CANCELAR", "BAJA");
+        assertThat(config.sandbox().enabled()).isFalse();
+    }
+
+    @Test
+    void aSenderWithoutPhoneNumberIdFailsAtStartNamingTheProperty() {
+        Map<String, String> p = valid();
+        p.remove("gateway.senders.main.phone-number-id");
+        assertThatThrownBy(() -> build(p)).hasMessageContaining("gateway.senders.main.phone-number-id");
+    }
+
+    @Test
+    void anUnknownDefaultSenderIsRefused() {
+        Map<String, String> p = valid();
+        p.put("gateway.default-sender", "marketing");
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.default-sender").contains("marketing"));
+    }
+
+    @Test
+    void productionNeedsTheWebhookSecret() {
+        Map<String, String> p = valid();
+        p.remove("gateway.webhook.app-secret");
+        assertThat(GatewayConfigValidator.problems(build(p), true))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.webhook.app-secret"));
+        assertThat(GatewayConfigValidator.problems(build(p), false)).isEmpty();
+    }
+
+    @Test
+    void rateAboveMetasMaximumIsRefused() {
+        Map<String, String> p = valid();
+        p.put("gateway.senders.main.messages-per-second", "1001");
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("messages-per-second"));
+    }
+
+    @Test
+    void callbacksNeedASecretInProduction() {
+        Map<String, String> p = valid();
+        p.put("gateway.callbacks.url", "https://example.com/hooks");
+        assertThat(GatewayConfigValidator.problems(build(p), true))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.callbacks.secret"));
+    }
+
+    @Test
+    void templateCategoriesAreChecked() {
+        Map<String, String> p = valid();
+        p.put("gateway.templates.order_update.category", "promo");
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.templates.order_update.category"));
+    }
+
+    @Test
+    void noApiKeyIsAProblem() {
+        Map<String, String> p = valid();
+        p.remove("gateway.api.keys");
+        assertThat(GatewayConfigValidator.problems(build(p), false)).anySatisfy(problem -> assertThat(problem).contains("gateway.api.keys"));
+    }
+}
