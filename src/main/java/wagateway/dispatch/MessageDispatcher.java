@@ -106,7 +106,12 @@ public class MessageDispatcher {
 
     /** Starts loops for newly held senders, stops those another replica took, applies pauses. */
     private void adopt(Map<String, SenderLeases.Held> held) {
-        held.forEach((name, h) -> loops.computeIfAbsent(name, n -> new SenderLoop(n)).pausedUntil = h.pausedUntil());
+        Instant leaseUntil = clock.instant().plus(config.dispatch().lease());
+        held.forEach((name, h) -> {
+            SenderLoop loop = loops.computeIfAbsent(name, n -> new SenderLoop(n));
+            loop.pausedUntil = h.pausedUntil();
+            loop.leaseUntil = leaseUntil;
+        });
         loops.keySet().removeIf(name -> !held.containsKey(name) && !loops.get(name).running);
     }
 
@@ -142,6 +147,8 @@ public class MessageDispatcher {
         private volatile boolean again;
         private volatile boolean timerSet;
         private volatile Instant pausedUntil;
+        /** Our lease on the sender, as last renewed; past it another replica may drive the sender. */
+        private volatile Instant leaseUntil = Instant.MIN;
 
         SenderLoop(String sender) {
             this.sender = sender;
@@ -179,7 +186,7 @@ public class MessageDispatcher {
         /** @return whether more may be due right away */
         private Uni<Boolean> tick() {
             Instant now = clock.instant();
-            if (stopping || pausedUntil != null && pausedUntil.isAfter(now)) {
+            if (stopping || pausedUntil != null && pausedUntil.isAfter(now) || !now.isBefore(leaseUntil)) {
                 return Uni.createFrom().item(false);
             }
             if (breakers.currentState(CloudApiClient.BREAKER) == CircuitBreakerState.OPEN) {

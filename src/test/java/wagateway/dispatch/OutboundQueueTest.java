@@ -1,0 +1,150 @@
+package wagateway.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import wagateway.support.Ids;
+import wagateway.testsupport.TestDb;
+
+/**
+ * The claim transaction against the real database. Rows belong to a sender no dispatcher drives
+ * ("unit"), so the running pipeline never touches them.
+ */
+@QuarkusTest
+class OutboundQueueTest {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    OutboundQueue queue;
+
+    static UUID insert(String sender, String to, int priority, Instant due) {
+        UUID id = Ids.next();
+        TestDb.update("insert into outbound_message (id, api_key_id, sender, recipient, type, category, priority, content, "
+                + "status, next_attempt_at, created_at, updated_at) values (?, 'k', ?, ?, 'template', 'utility', ?, "
+                + "'{\"type\":\"template\",\"template\":{\"name\":\"hello_world\",\"language\":{\"code\":\"en_US\"}}}'::jsonb, "
+                + "'queued', ?, now(), now())", id, sender, to, (short) priority, java.sql.Timestamp.from(due));
+        return id;
+    }
+
+    @Test
+    void claimsHighestPriorityFirstThenOldestDue() {
+        String sender = "unit-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        List<String> phones = List.of(TestDb.freshPhone(), TestDb.freshPhone(), TestDb.freshPhone(), TestDb.freshPhone());
+        phones.forEach(TestDb::optIn);
+        UUID lowOld = insert(sender, phones.get(0), 0, now.minusSeconds(60));
+        UUID normal = insert(sender, phones.get(1), 1, now.minusSeconds(30));
+        UUID highNew = insert(sender, phones.get(2), 2, now.minusSeconds(1));
+        UUID notDue = insert(sender, phones.get(3), 2, now.plusSeconds(60));
+
+        var first = queue.claim(sender, 1, "owner-a", now).await().atMost(WAIT);
+        assertThat(first.toSend()).extracting(t -> t.message().id()).containsExactly(highNew);
+        var rest = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        assertThat(rest.toSend()).extracting(t -> t.message().id()).containsExactly(normal, lowOld);
+        assertThat(TestDb.query("select status from outbound_message where id = ?", notDue).get(0).get("status")).isEqualTo("queued");
+        assertThat(TestDb.query("select status, lease_owner from outbound_message where id = ?", highNew).get(0))
+                .containsEntry("status", "sending").containsEntry("lease_owner", "owner-a");
+    }
+
+    @Test
+    void twoReplicasNeverClaimTheSameRow() {
+        String sender = "unit-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        for (int i = 0; i < 20; i++) {
+            String phone = TestDb.freshPhone();
+            TestDb.optIn(phone);
+            insert(sender, phone, 1, now.minusSeconds(1));
+        }
+        var a = queue.claim(sender, 15, "owner-a", now);
+        var b = queue.claim(sender, 15, "owner-b", now);
+        var claimedA = a.await().atMost(WAIT).toSend();
+        var claimedB = b.await().atMost(WAIT).toSend();
+        assertThat(claimedA.size() + claimedB.size()).isEqualTo(20);
+        assertThat(claimedA).extracting(t -> t.message().id())
+                .doesNotContainAnyElementsOf(claimedB.stream().map(t -> t.message().id()).toList());
+    }
+
+    @Test
+    void pairRateDefersTheSecondMessageToOneRecipientAndNoOneElse() {
+        String sender = "unit-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        String busy = TestDb.freshPhone();
+        String other = TestDb.freshPhone();
+        TestDb.optIn(busy);
+        TestDb.optIn(other);
+        UUID first = insert(sender, busy, 1, now.minusSeconds(3));
+        UUID second = insert(sender, busy, 1, now.minusSeconds(2));
+        UUID third = insert(sender, other, 1, now.minusSeconds(1));
+        var claim = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        assertThat(claim.toSend()).extracting(t -> t.message().id()).containsExactly(first, third);
+        var deferred = TestDb.query("select status, reason, next_attempt_at from outbound_message where id = ?", second).get(0);
+        assertThat(deferred).containsEntry("status", "queued").containsEntry("reason", "pair_rate");
+        assertThat(((java.sql.Timestamp) deferred.get("next_attempt_at")).toInstant())
+                .isEqualTo(now.plus(Duration.ofSeconds(6)).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        // six seconds later it goes
+        var later = queue.claim(sender, 10, "owner-a", now.plusSeconds(6)).await().atMost(WAIT);
+        assertThat(later.toSend()).extracting(t -> t.message().id()).containsExactly(second);
+    }
+
+    @Test
+    void rulesAreCheckedAgainAtSendTime() {
+        String sender = "unit-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        String phone = TestDb.freshPhone();
+        TestDb.optIn(phone);
+        UUID id = insert(sender, phone, 1, now.minusSeconds(1));
+        // the customer opted out while the message waited
+        TestDb.optOut(phone);
+        var claim = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        assertThat(claim.toSend()).isEmpty();
+        assertThat(TestDb.query("select status, reason from outbound_message where id = ?", id).get(0))
+                .containsEntry("status", "rejected").containsEntry("reason", "opted_out");
+        assertThat(TestDb.count("select count(*) from event_outbox where message_id = ? and payload->>'status' = 'rejected'", id))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void expiredMessagesAreNeverSent() {
+        String sender = "unit-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        String phone = TestDb.freshPhone();
+        TestDb.optIn(phone);
+        UUID id = insert(sender, phone, 1, now.minusSeconds(10));
+        TestDb.update("update outbound_message set expires_at = ? where id = ?", java.sql.Timestamp.from(now.minusSeconds(1)), id);
+        var claim = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        assertThat(claim.toSend()).isEmpty();
+        assertThat(TestDb.query("select status from outbound_message where id = ?", id).get(0)).containsEntry("status", "expired");
+    }
+
+    @Test
+    void aCrashedReplicasLeaseIsReclaimed() {
+        String sender = "unit-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        String phone = TestDb.freshPhone();
+        TestDb.optIn(phone);
+        UUID id = insert(sender, phone, 1, now.minusSeconds(1));
+        var claim = queue.claim(sender, 10, "crashed-replica", now).await().atMost(WAIT);
+        assertThat(claim.toSend()).hasSize(1);
+        // the replica dies here: no outcome is ever recorded; before the lease ends nobody may take it
+        assertThat(queue.claim(sender, 10, "survivor", now.plusSeconds(1)).await().atMost(WAIT).toSend()).isEmpty();
+        queue.reclaimExpiredLeases(now.plus(Duration.ofSeconds(61))).await().atMost(WAIT);
+        var again = queue.claim(sender, 10, "survivor", now.plus(Duration.ofSeconds(62))).await().atMost(WAIT);
+        assertThat(again.toSend()).extracting(t -> t.message().id()).containsExactly(id);
+        // the dead replica's late outcome can no longer overwrite the survivor's lease
+        queue.record(List.of(new Outcome.Sent(claim.toSend().get(0).message(), "wamid.late", false)), "crashed-replica",
+                now.plusSeconds(63)).await().atMost(WAIT);
+        assertThat(TestDb.query("select status, lease_owner from outbound_message where id = ?", id).get(0))
+                .containsEntry("status", "sending").containsEntry("lease_owner", "survivor");
+    }
+}
