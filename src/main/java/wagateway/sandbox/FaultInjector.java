@@ -45,7 +45,7 @@ public class FaultInjector {
     }
 
     /** Replaces the knobs; absent fields take their configured value. */
-    public FaultSettings replace(FaultSettings given) {
+    public synchronized FaultSettings replace(FaultSettings given) {
         FaultSettings settings = given.withDefaults(configured);
         if (given.seed() != null || current == null) {
             random = new Random(settings.seed());
@@ -56,7 +56,7 @@ public class FaultInjector {
     }
 
     /** Back to the configuration, dice reseeded. */
-    public void reset() {
+    public synchronized void reset() {
         current = null;
         replace(new FaultSettings(null, null, null, null, null, null, null, null, null, null, null));
     }

@@ -1,6 +1,7 @@
 package wagateway.sandbox;
 
 import java.time.Instant;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,7 +18,7 @@ public record SandboxMessage(long seq, String wamid, String phoneNumberId, Strin
         String pricingCategory, String pricingType, String bizOpaqueCallbackData, Instant acceptedAt,
         String status, Integer errorCode, JsonNode request) {
 
-    static final java.util.List<String> PROGRESS = java.util.List.of("accepted", "sent", "delivered", "read");
+    static final List<String> PROGRESS = List.of("accepted", "sent", "delivered", "read");
 
     /** The reported status moves forward only: a late {@code sent} after {@code read} leaves {@code read}. */
     SandboxMessage reported(String newStatus, Integer code) {

@@ -1,10 +1,12 @@
 package wagateway.sandbox;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.anEmptyMap;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,27 @@ class SandboxFaultsTest extends SandboxTestBase {
                 .contentType(ContentType.JSON).body(templateBody(newPhone(), "hello_world", 0))
                 .post("/sandbox/graph/v25.0/" + MAIN_ID + "/messages"));
         given().get("/sandbox/messages").then().body("$", empty());
+    }
+
+    @Test
+    void answersAfterTheConfiguredLatency() {
+        setFaults("{\"latencyMinMs\":3000,\"latencyMaxMs\":3000}");
+        RestAssuredConfig shortWait = RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
+                .setParam("http.socket.timeout", 500));
+        String customer = newPhone();
+        assertThrows(SocketTimeoutException.class, () -> given().config(shortWait).auth().oauth2(MAIN_TOKEN)
+                .contentType(ContentType.JSON).body(templateBody(customer, "hello_world", 0))
+                .post("/sandbox/graph/v25.0/" + MAIN_ID + "/messages"));
+        // the slow answer does not undo the send
+        given().queryParam("to", customer).get("/sandbox/messages").then().body("$", hasSize(1));
+    }
+
+    @Test
+    void delaysWebhooksWhenAsked() {
+        setFaults("{\"webhookDelayMs\":60000}");
+        String wamid = accepted(templateBody(newPhone(), "hello_world", 0));
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3)).until(() -> Webhooks.statusesOf(wamid).isEmpty());
+        given().get("/sandbox/messages").then().body("[0].status", equalTo("accepted"));
     }
 
     @Test
