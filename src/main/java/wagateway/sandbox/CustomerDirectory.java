@@ -1,0 +1,81 @@
+package wagateway.sandbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The sandbox's customers and their customer-service windows. A window belongs to a (business number,
+ * customer) pair, as on WhatsApp: it opens for 24 h when the customer writes, 72 h when they came from a
+ * click-to-WhatsApp ad (free entry point), and each new message restarts it.
+ */
+@ApplicationScoped
+public class CustomerDirectory {
+
+    static final Duration WINDOW = Duration.ofHours(24);
+    static final Duration FREE_ENTRY_POINT_WINDOW = Duration.ofHours(72);
+
+    /** When a window closes and whether it came from a free entry point (referral). */
+    record Window(Instant openUntil, boolean freeEntryPoint) {
+    }
+
+    private final Map<String, SandboxCustomer> customers = new ConcurrentHashMap<>();
+    private final Map<String, Window> windows = new ConcurrentHashMap<>();
+
+    /** The customer with this E.164 phone; an unknown one behaves as a reachable reader. */
+    public SandboxCustomer get(String phone) {
+        return customers.getOrDefault(phone, SandboxCustomer.unknown(phone));
+    }
+
+    public boolean isKnown(String phone) {
+        return customers.containsKey(phone);
+    }
+
+    public void put(SandboxCustomer customer) {
+        customers.put(customer.phone(), customer);
+    }
+
+    public List<SandboxCustomer> all() {
+        return customers.values().stream().sorted(Comparator.comparing(SandboxCustomer::phone)).toList();
+    }
+
+    /** The customer wrote to the business number at {@code at}: their window (re)opens. */
+    public Window open(String phoneNumberId, String phone, Instant at, boolean referral) {
+        Window window = new Window(at.plus(referral ? FREE_ENTRY_POINT_WINDOW : WINDOW), referral);
+        windows.put(key(phoneNumberId, phone), window);
+        return window;
+    }
+
+    /** The open window at {@code now}, if any. */
+    public Optional<Window> openWindow(String phoneNumberId, String phone, Instant now) {
+        return Optional.ofNullable(windows.get(key(phoneNumberId, phone))).filter(w -> now.isBefore(w.openUntil()));
+    }
+
+    /** Every window this customer ever opened, by phone-number id (closed ones included). */
+    public Map<String, Window> windowsOf(String phone) {
+        Map<String, Window> result = new TreeMap<>();
+        windows.forEach((key, window) -> {
+            int slash = key.indexOf('/');
+            if (key.substring(slash + 1).equals(phone)) {
+                result.put(key.substring(0, slash), window);
+            }
+        });
+        return result;
+    }
+
+    public void clear() {
+        customers.clear();
+        windows.clear();
+    }
+
+    private static String key(String phoneNumberId, String phone) {
+        return phoneNumberId + "/" + phone;
+    }
+}

@@ -1,0 +1,79 @@
+package wagateway.sandbox;
+
+import java.time.Duration;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.mutiny.core.Vertx;
+
+import wagateway.config.GatewayConfig;
+
+/**
+ * The simulated Graph API under {@code /sandbox/graph}: point {@code gateway.cloud-api.base-url} here.
+ * Any version string is accepted. Connection faults (reset, timeout) and latency are applied here,
+ * where the HTTP exchange is; everything else is {@link GraphSendService}.
+ */
+@Path("/sandbox/graph")
+@Tag(name = "Sandbox: Graph API")
+public class GraphApiResource {
+
+    private final GraphSendService service;
+    private final FaultInjector faults;
+    private final Vertx vertx;
+    private final Duration clientTimeout;
+
+    GraphApiResource(GraphSendService service, FaultInjector faults, Vertx vertx, GatewayConfig config) {
+        this.service = service;
+        this.faults = faults;
+        this.vertx = vertx;
+        this.clientTimeout = config.cloudApi().timeout();
+    }
+
+    @POST
+    @Path("/{version}/{phoneNumberId}/messages")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send a message (or mark one read) as the WhatsApp Cloud API does")
+    public Uni<Response> send(@RestPath String version, @RestPath String phoneNumberId,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, String body, @Context HttpServerRequest request) {
+        switch (faults.connectionFault()) {
+            case RESET:
+                request.connection().close();
+                return Uni.createFrom().nothing();
+            case TIMEOUT:
+                // Longer than the client waits; the request is never processed, as when Meta's front end stalls.
+                return after(clientTimeout.plusSeconds(1)).invoke(() -> request.connection().close())
+                        .chain(() -> Uni.createFrom().nothing());
+            default:
+                break;
+        }
+        // Processed at once, answered after the latency: a client that gives up early has still sent the
+        // message, as with a slow Meta (and the sandbox's own records stay in step with the request).
+        Duration latency = faults.latency();
+        return Uni.createFrom().item(() -> service.send(phoneNumberId, authorization, body))
+                .call(answer -> after(latency))
+                .map(answer -> Response.status(answer.status()).type(MediaType.APPLICATION_JSON).entity(answer.body()).build());
+    }
+
+    /** Completes after {@code delay} on a Vert.x timer: nothing waits on a thread. */
+    private Uni<Void> after(Duration delay) {
+        if (delay.isZero() || delay.isNegative()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().emitter(emitter -> vertx.setTimer(delay.toMillis(), id -> emitter.complete(null)));
+    }
+}

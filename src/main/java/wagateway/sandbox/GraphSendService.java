@@ -1,0 +1,307 @@
+package wagateway.sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.logging.Log;
+
+import wagateway.cloudapi.content.ContentViolation;
+import wagateway.cloudapi.content.MessageContentValidator;
+import wagateway.config.GatewayConfig;
+import wagateway.support.PhoneNumbers;
+
+/**
+ * The simulated {@code POST /{version}/{phone-number-id}/messages}: checks what Meta checks, in Meta's
+ * order (token, phone-number id, envelope, content, template, limits), answers with Meta's shapes, and
+ * reports the accepted message's life by status webhooks. Failures Meta reports after accepting
+ * (131026, 131047, 131050) are accepted here too and then failed by webhook.
+ */
+@ApplicationScoped
+public class GraphSendService {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final Map<String, GatewayConfig.Sender> sendersByNumberId;
+    private final Duration statusDelay;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+    private final CustomerDirectory customers;
+    private final TemplateCatalog templates;
+    private final MessageLedger ledger;
+    private final FaultInjector faults;
+    private final WebhookDeliverer webhooks;
+    private final SandboxRateLimiter limiter;
+
+    GraphSendService(GatewayConfig config, Clock clock, ObjectMapper mapper, CustomerDirectory customers,
+            TemplateCatalog templates, MessageLedger ledger, FaultInjector faults, WebhookDeliverer webhooks) {
+        this.sendersByNumberId = config.senders().values().stream()
+                .collect(Collectors.toMap(GatewayConfig.Sender::phoneNumberId, s -> s, (a, b) -> a));
+        this.statusDelay = config.sandbox().statusDelay();
+        this.clock = clock;
+        this.mapper = mapper;
+        this.customers = customers;
+        this.templates = templates;
+        this.ledger = ledger;
+        this.faults = faults;
+        this.webhooks = webhooks;
+        this.limiter = new SandboxRateLimiter(config.sandbox().messagesPerSecond(), config.sandbox().pairInterval());
+    }
+
+    /**
+     * @param authorization the raw {@code Authorization} header
+     * @param rawBody       the request body as sent
+     */
+    public GraphAnswer send(String phoneNumberId, String authorization, String rawBody) {
+        if (faults.takeBurst()) {
+            return GraphAnswer.error(GraphErrors.serverError(503));
+        }
+        Optional<GraphError> denied = authorize(phoneNumberId, authorization);
+        if (denied.isPresent()) {
+            return GraphAnswer.error(denied.get());
+        }
+        JsonNode body;
+        try {
+            body = rawBody == null || rawBody.isBlank() ? null : mapper.readTree(rawBody);
+        } catch (JsonProcessingException e) {
+            return GraphAnswer.error(GraphErrors.invalidParameter("The request body is not valid JSON"));
+        }
+        if (body == null || !body.isObject()) {
+            return GraphAnswer.error(GraphErrors.requiredParameter("messaging_product"));
+        }
+        Optional<GraphError> envelopeError = checkEnvelope(body);
+        if (envelopeError.isPresent()) {
+            return GraphAnswer.error(envelopeError.get());
+        }
+        if (body.has("status")) {
+            return markAsRead(body);
+        }
+        return sendMessage(phoneNumberId, (ObjectNode) body);
+    }
+
+    /** Clears the rate limiter (with the rest of the sandbox state). */
+    void resetLimits() {
+        limiter.clear();
+    }
+
+    private Optional<GraphError> authorize(String phoneNumberId, String authorization) {
+        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? authorization.substring(7).trim() : null;
+        if (token == null || token.isEmpty()) {
+            return Optional.of(GraphErrors.invalidToken());
+        }
+        boolean anyMatch = false;
+        for (GatewayConfig.Sender sender : sendersByNumberId.values()) {
+            anyMatch |= sameSecret(sender.accessToken(), token);
+        }
+        if (!anyMatch) {
+            return Optional.of(GraphErrors.invalidToken());
+        }
+        GatewayConfig.Sender sender = sendersByNumberId.get(phoneNumberId);
+        // A valid token for another number: Meta answers as if the object did not exist.
+        if (sender == null || !sameSecret(sender.accessToken(), token)) {
+            return Optional.of(GraphErrors.unknownObject(phoneNumberId));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean sameSecret(String expected, String given) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Optional<GraphError> checkEnvelope(JsonNode body) {
+        JsonNode product = body.get("messaging_product");
+        if (product == null || product.isNull()) {
+            return Optional.of(GraphErrors.requiredParameter("messaging_product"));
+        }
+        if (!"whatsapp".equals(product.asText())) {
+            return Optional.of(GraphErrors.invalidParameter("messaging_product must be whatsapp"));
+        }
+        if (body.has("status")) {
+            return Optional.empty();
+        }
+        JsonNode recipientType = body.get("recipient_type");
+        if (recipientType != null && !"individual".equals(recipientType.asText())) {
+            return Optional.of(GraphErrors.invalidParameter("recipient_type must be individual"));
+        }
+        JsonNode to = body.get("to");
+        if (to == null || to.isNull() || to.asText().isBlank()) {
+            return Optional.of(GraphErrors.requiredParameter("to"));
+        }
+        if (!to.isTextual() || waIdOf(to.asText()) == null) {
+            return Optional.of(GraphErrors.invalidValue("to: not a valid phone number"));
+        }
+        return Optional.empty();
+    }
+
+    /** Meta accepts formatted numbers ({@code +1 (650) 555-1234}) and answers with the bare digits. */
+    static String waIdOf(String to) {
+        if (!to.matches("[+0-9 ()\\-.]+")) {
+            return null;
+        }
+        String digits = to.replaceAll("[^0-9]", "");
+        return digits.length() >= 7 && digits.length() <= 15 && digits.charAt(0) != '0' ? digits : null;
+    }
+
+    private GraphAnswer markAsRead(JsonNode body) {
+        if (!"read".equals(body.get("status").asText())) {
+            return GraphAnswer.error(GraphErrors.invalidValue("status: only read is supported"));
+        }
+        if (!body.hasNonNull("message_id") || body.get("message_id").asText().isBlank()) {
+            return GraphAnswer.error(GraphErrors.missingParameter("message_id is required"));
+        }
+        return new GraphAnswer(200, JSON.objectNode().put("success", true));
+    }
+
+    private GraphAnswer sendMessage(String phoneNumberId, ObjectNode body) {
+        Optional<GraphError> contentError = checkContent(body);
+        if (contentError.isPresent()) {
+            return GraphAnswer.error(contentError.get());
+        }
+        String type = body.get("type").asText();
+        SandboxTemplate template = null;
+        if ("template".equals(type)) {
+            JsonNode t = body.get("template");
+            String name = t.path("name").asText();
+            String language = t.path("language").path("code").asText();
+            Optional<SandboxTemplate> found = templates.find(name).filter(x -> x.language().equals(language));
+            if (found.isEmpty()) {
+                return GraphAnswer.error(GraphErrors.templateNotFound(name, language));
+            }
+            template = found.get();
+            Optional<GraphError> parameterError = TemplateParameters.check(template, t.path("components"));
+            if (parameterError.isPresent()) {
+                return GraphAnswer.error(parameterError.get());
+            }
+        }
+        Optional<GraphError> injected = faults.injectedError();
+        if (injected.isPresent() && !injected.get().async()) {
+            return GraphAnswer.error(injected.get());
+        }
+        String to = body.get("to").asText();
+        String waId = waIdOf(to);
+        Instant now = clock.instant();
+        switch (limiter.tryAcquire(phoneNumberId, waId, now)) {
+            case THROUGHPUT_EXCEEDED:
+                return GraphAnswer.error(GraphErrors.throughput());
+            case PAIR_RATE_EXCEEDED:
+                return GraphAnswer.error(GraphErrors.pairRate());
+            default:
+                break;
+        }
+        SandboxCustomer customer = customers.get(PhoneNumbers.fromWaId(waId));
+        Optional<CustomerDirectory.Window> window = customers.openWindow(phoneNumberId, customer.phone(), now);
+        GraphError failure = injected.orElse(null);
+        if (failure == null && !customer.whatsappUser()) {
+            failure = GraphErrors.undeliverable();
+        }
+        if (failure == null && template == null && window.isEmpty()) {
+            if (faults.windowErrorSync()) {
+                return GraphAnswer.error(GraphErrors.reEngagement().synchronous());
+            }
+            failure = GraphErrors.reEngagement();
+        }
+        if (failure == null && template != null && "marketing".equals(template.category()) && customer.marketingOptedOut()) {
+            failure = GraphErrors.marketingOptOut();
+        }
+        SandboxMessage message = accept(phoneNumberId, body, to, waId, type, template, window, now);
+        reportLife(message, customer, failure);
+        return new GraphAnswer(200, successBody(to, waId, message.wamid()));
+    }
+
+    private static Optional<GraphError> checkContent(JsonNode body) {
+        List<ContentViolation> violations = MessageContentValidator.validate(body);
+        if (violations.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> invalid = new ArrayList<>();
+        for (ContentViolation v : violations) {
+            (v.kind() == ContentViolation.Kind.MISSING ? missing : invalid).add(v.field() + ": " + v.message());
+        }
+        return Optional.of(missing.isEmpty()
+                ? GraphErrors.invalidValue(String.join("; ", invalid))
+                : GraphErrors.missingParameter(String.join("; ", missing)));
+    }
+
+    private SandboxMessage accept(String phoneNumberId, ObjectNode body, String to, String waId, String type,
+            SandboxTemplate template, Optional<CustomerDirectory.Window> window, Instant now) {
+        String category = template == null ? "service" : template.category();
+        String pricingType;
+        if (window.isPresent() && window.get().freeEntryPoint()) {
+            category = "referral_conversion";
+            pricingType = "free_entry_point";
+        } else if (window.isPresent() && (template == null || "utility".equals(category))) {
+            pricingType = "free_customer_service";
+        } else {
+            pricingType = "regular";
+        }
+        JsonNode opaque = body.get("biz_opaque_callback_data");
+        SandboxMessage message = new SandboxMessage(ledger.nextSeq(), SandboxIds.wamid(waId), phoneNumberId, to, waId,
+                type, category, pricingType, opaque == null || opaque.isNull() ? null : opaque.asText(), now, "accepted",
+                null, body);
+        ledger.add(message);
+        Log.debugf("Sandbox accepted a %s message to %s", type, PhoneNumbers.mask(to));
+        return message;
+    }
+
+    /**
+     * Schedules the status webhooks: {@code failed} after one status delay, or {@code sent}, {@code delivered}
+     * and (for customers who read) {@code read} after the customer's answer delay. Timestamps keep the real
+     * order even when the out-of-order knob delivers them backwards.
+     */
+    private void reportLife(SandboxMessage message, SandboxCustomer customer, GraphError failure) {
+        List<String> statuses = new ArrayList<>();
+        List<Duration> offsets = new ArrayList<>();
+        if (failure != null) {
+            statuses.add("failed");
+            offsets.add(statusDelay);
+        } else {
+            statuses.add("sent");
+            offsets.add(statusDelay);
+            statuses.add("delivered");
+            offsets.add(statusDelay.multipliedBy(2));
+            if (customer.readsMessages()) {
+                statuses.add("read");
+                offsets.add(statusDelay.multipliedBy(2).plus(
+                        customer.answerDelay() != null ? customer.answerDelay() : statusDelay));
+            }
+        }
+        boolean reversed = statuses.size() > 1 && faults.outOfOrder();
+        for (int i = 0; i < statuses.size(); i++) {
+            int which = reversed ? statuses.size() - 1 - i : i;
+            String status = statuses.get(which);
+            ObjectNode payload = WebhookPayloads.status(message, status, message.acceptedAt().plus(offsets.get(which)),
+                    failure);
+            Integer code = failure == null ? null : failure.code();
+            webhooks.deliver(payload, offsets.get(i), () -> ledger.report(message.wamid(), status, code));
+        }
+    }
+
+    private static ObjectNode successBody(String to, String waId, String wamid) {
+        ObjectNode answer = JSON.objectNode();
+        answer.put("messaging_product", "whatsapp");
+        ObjectNode contact = answer.putArray("contacts").addObject();
+        contact.put("input", to);
+        contact.put("wa_id", waId);
+        ObjectNode message = answer.putArray("messages").addObject();
+        message.put("id", wamid);
+        message.put("message_status", "accepted");
+        return answer;
+    }
+}

@@ -1,0 +1,58 @@
+package wagateway.sandbox;
+
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+
+import io.smallrye.mutiny.Uni;
+
+/** The simulated customers: configure them, and make them write to the business. Phones are E.164 with '+'. */
+@Path("/sandbox/customers")
+@Tag(name = "Sandbox: customers")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SandboxCustomerResource {
+
+    private final SandboxCustomerService service;
+
+    SandboxCustomerResource(SandboxCustomerService service) {
+        this.service = service;
+    }
+
+    @GET
+    @Operation(summary = "List the configured customers")
+    public Uni<List<CustomerView>> all() {
+        return Uni.createFrom().item(service::all);
+    }
+
+    @GET
+    @Path("/{phone}")
+    @Operation(summary = "One customer, with their service windows")
+    public Uni<CustomerView> one(@RestPath String phone) {
+        return Uni.createFrom().item(() -> service.find(phone));
+    }
+
+    @PUT
+    @Path("/{phone}")
+    @Operation(summary = "Configure a customer: WhatsApp user or not, marketing opt-out, reads or not, answer delay")
+    public Uni<CustomerView> configure(@RestPath String phone, CustomerSettingsRequest settings) {
+        return Uni.createFrom().item(() -> service.configure(phone, settings));
+    }
+
+    @POST
+    @Path("/{phone}/messages")
+    @Operation(summary = "The customer writes to the business: opens their window and sends the inbound webhook")
+    public Uni<CustomerMessageAnswer> write(@RestPath String phone, CustomerMessageRequest message) {
+        return Uni.createFrom().item(() -> service.write(phone, message));
+    }
+}

@@ -1,0 +1,189 @@
+package wagateway.sandbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.logging.Log;
+
+import wagateway.config.GatewayConfig;
+import wagateway.support.PhoneNumbers;
+import wagateway.web.Problem;
+import wagateway.web.ProblemException;
+
+/**
+ * The customer side of the sandbox: configures simulated customers and makes them write to the business,
+ * which opens their service window and sends the gateway an inbound webhook shaped like Meta's.
+ */
+@ApplicationScoped
+public class SandboxCustomerService {
+
+    private final CustomerDirectory customers;
+    private final MessageLedger ledger;
+    private final WebhookDeliverer webhooks;
+    private final Clock clock;
+    private final GatewayConfig config;
+
+    SandboxCustomerService(CustomerDirectory customers, MessageLedger ledger, WebhookDeliverer webhooks, Clock clock,
+            GatewayConfig config) {
+        this.customers = customers;
+        this.ledger = ledger;
+        this.webhooks = webhooks;
+        this.clock = clock;
+        this.config = config;
+    }
+
+    public CustomerView configure(String phone, CustomerSettingsRequest settings) {
+        requireE164(phone);
+        CustomerSettingsRequest s = settings != null ? settings : new CustomerSettingsRequest(null, null, null, null, null);
+        Duration answerDelay = null;
+        if (s.answerDelay() != null) {
+            try {
+                answerDelay = Duration.parse(s.answerDelay());
+            } catch (DateTimeParseException e) {
+                throw invalid("answerDelay", "must be an ISO-8601 duration such as PT5S");
+            }
+            if (answerDelay.isNegative()) {
+                throw invalid("answerDelay", "must not be negative");
+            }
+        }
+        SandboxCustomer defaults = SandboxCustomer.unknown(phone);
+        SandboxCustomer customer = new SandboxCustomer(phone,
+                s.name() != null && !s.name().isBlank() ? s.name() : defaults.name(),
+                s.whatsappUser() != null ? s.whatsappUser() : defaults.whatsappUser(),
+                s.marketingOptedOut() != null ? s.marketingOptedOut() : defaults.marketingOptedOut(),
+                s.readsMessages() != null ? s.readsMessages() : defaults.readsMessages(), answerDelay);
+        customers.put(customer);
+        Log.debugf("Sandbox customer %s configured", PhoneNumbers.mask(phone));
+        return view(customer);
+    }
+
+    public CustomerView find(String phone) {
+        requireE164(phone);
+        if (!customers.isKnown(phone) && customers.windowsOf(phone).isEmpty()) {
+            throw ProblemException.notFound("No sandbox customer " + PhoneNumbers.mask(phone));
+        }
+        return view(customers.get(phone));
+    }
+
+    public List<CustomerView> all() {
+        return customers.all().stream().map(this::view).toList();
+    }
+
+    /** The customer writes: their window opens and the inbound webhook is scheduled. */
+    public CustomerMessageAnswer write(String phone, CustomerMessageRequest request) {
+        requireE164(phone);
+        if (request == null) {
+            throw invalid("body", "send one of text, buttonReply, listReply");
+        }
+        String type;
+        ObjectNode content = JsonNodeFactory.instance.objectNode();
+        int kinds = (request.text() != null ? 1 : 0) + (request.buttonReply() != null ? 1 : 0)
+                + (request.listReply() != null ? 1 : 0);
+        if (kinds != 1) {
+            throw invalid("body", "send exactly one of text, buttonReply, listReply");
+        }
+        if (request.text() != null) {
+            if (request.text().isBlank() || request.text().length() > 4096) {
+                throw invalid("text", "must be 1 to 4096 characters");
+            }
+            type = "text";
+            content.put("body", request.text());
+        } else if (request.buttonReply() != null) {
+            var reply = request.buttonReply();
+            requireText("buttonReply.id", reply.id());
+            requireText("buttonReply.title", reply.title());
+            type = "interactive";
+            content.put("type", "button_reply");
+            ObjectNode button = content.putObject("button_reply");
+            button.put("id", reply.id());
+            button.put("title", reply.title());
+        } else {
+            var reply = request.listReply();
+            requireText("listReply.id", reply.id());
+            requireText("listReply.title", reply.title());
+            type = "interactive";
+            content.put("type", "list_reply");
+            ObjectNode row = content.putObject("list_reply");
+            row.put("id", reply.id());
+            row.put("title", reply.title());
+            if (reply.description() != null) {
+                row.put("description", reply.description());
+            }
+        }
+        String phoneNumberId = businessNumber(request);
+        boolean referral = Boolean.TRUE.equals(request.referral());
+        SandboxCustomer customer = customers.get(phone);
+        Instant now = clock.instant();
+        CustomerDirectory.Window window = customers.open(phoneNumberId, phone, now, referral);
+        String wamid = SandboxIds.wamid(customer.waId());
+        ObjectNode payload = WebhookPayloads.inbound(phoneNumberId, customer, wamid, now, type, content,
+                request.context(), referral ? WebhookPayloads.adReferral(wamid) : null);
+        webhooks.deliver(payload, Duration.ZERO, () -> { });
+        Log.debugf("Sandbox customer %s wrote (%s)", PhoneNumbers.mask(phone), type);
+        return new CustomerMessageAnswer(wamid, phoneNumberId, type, window.openUntil().toString(), referral,
+                webhooks.url());
+    }
+
+    /** The number written to: as given, else the replied-to message's, else the default sender's. */
+    private String businessNumber(CustomerMessageRequest request) {
+        if (request.phoneNumberId() != null) {
+            boolean known = config.senders().values().stream().anyMatch(s -> s.phoneNumberId().equals(request.phoneNumberId()));
+            if (!known) {
+                throw invalid("phoneNumberId", "is not the phone-number-id of a configured sender");
+            }
+            return request.phoneNumberId();
+        }
+        if (request.context() != null) {
+            var replied = ledger.find(request.context());
+            if (replied.isPresent()) {
+                return replied.get().phoneNumberId();
+            }
+        }
+        String sender = config.defaultSender().orElseGet(() -> new TreeMap<>(config.senders()).firstKey());
+        return config.senders().get(sender).phoneNumberId();
+    }
+
+    private CustomerView view(SandboxCustomer customer) {
+        Map<String, String> openUntil = new TreeMap<>();
+        Map<String, Boolean> freeEntryPoint = new TreeMap<>();
+        customers.windowsOf(customer.phone()).forEach((numberId, window) -> {
+            openUntil.put(numberId, window.openUntil().toString());
+            freeEntryPoint.put(numberId, window.freeEntryPoint());
+        });
+        return new CustomerView(customer.phone(), customer.name(), customer.whatsappUser(), customer.marketingOptedOut(),
+                customer.readsMessages(), customer.answerDelay() == null ? null : customer.answerDelay().toString(),
+                openUntil, freeEntryPoint);
+    }
+
+    private static void requireE164(String phone) {
+        if (!PhoneNumbers.isE164(phone)) {
+            throw invalid("phone", "must be E.164, such as +5511987654321");
+        }
+    }
+
+    private static void requireText(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw invalid(field, "is required");
+        }
+    }
+
+    static ProblemException invalid(String field, String message) {
+        return invalid(List.of(new Problem.FieldError(field, message)));
+    }
+
+    static ProblemException invalid(List<Problem.FieldError> errors) {
+        return new ProblemException(new Problem("validation", "Bad Request", 400, "The request has invalid fields",
+                new ArrayList<>(errors)));
+    }
+}

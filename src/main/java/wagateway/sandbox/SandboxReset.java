@@ -1,0 +1,37 @@
+package wagateway.sandbox;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+
+/** Puts the whole sandbox back to its just-started state. */
+@ApplicationScoped
+public class SandboxReset {
+
+    private final CustomerDirectory customers;
+    private final TemplateCatalog templates;
+    private final MessageLedger ledger;
+    private final FaultInjector faults;
+    private final WebhookDeliverer webhooks;
+    private final GraphSendService sends;
+
+    SandboxReset(CustomerDirectory customers, TemplateCatalog templates, MessageLedger ledger, FaultInjector faults,
+            WebhookDeliverer webhooks, GraphSendService sends) {
+        this.customers = customers;
+        this.templates = templates;
+        this.ledger = ledger;
+        this.faults = faults;
+        this.webhooks = webhooks;
+        this.sends = sends;
+    }
+
+    public void reset() {
+        webhooks.reset();
+        customers.clear();
+        templates.reset();
+        ledger.clear();
+        faults.reset();
+        sends.resetLimits();
+        Log.debug("Sandbox reset");
+    }
+}

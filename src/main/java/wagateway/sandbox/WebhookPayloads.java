@@ -1,0 +1,119 @@
+package wagateway.sandbox;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Builds webhook bodies in Meta's envelope (../shared/reference/cloud-api.md §5.3), field for field like
+ * the samples in fixtures/ ({@code status-*.json}, {@code inbound-*.json}). Pure.
+ */
+final class WebhookPayloads {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private WebhookPayloads() {
+    }
+
+    /**
+     * One status of an outbound message. {@code sent} and {@code delivered} carry conversation and pricing
+     * (as Meta sends them), {@code read} carries neither, {@code failed} carries {@code errors[]}.
+     */
+    static ObjectNode status(SandboxMessage message, String status, Instant at, GraphError error) {
+        ObjectNode value = value(message.phoneNumberId());
+        ObjectNode item = value.putArray("statuses").addObject();
+        item.put("id", message.wamid());
+        item.put("status", status);
+        item.put("timestamp", epochSeconds(at));
+        item.put("recipient_id", message.waId());
+        if (message.bizOpaqueCallbackData() != null) {
+            item.put("biz_opaque_callback_data", message.bizOpaqueCallbackData());
+        }
+        if ("sent".equals(status) || "delivered".equals(status)) {
+            ObjectNode conversation = item.putObject("conversation");
+            conversation.put("id", SandboxIds.conversationId(message.phoneNumberId(), message.waId(), message.pricingCategory()));
+            conversation.putObject("origin").put("type", message.pricingCategory());
+            ObjectNode pricing = item.putObject("pricing");
+            pricing.put("billable", message.billable());
+            pricing.put("pricing_model", "PMP");
+            pricing.put("category", message.pricingCategory());
+            pricing.put("type", message.pricingType());
+        }
+        if (error != null) {
+            item.putArray("errors").add(error.webhookError());
+        }
+        return envelope(value, "messages");
+    }
+
+    /**
+     * A customer's message: {@code content} is the type's object ({@code text{body}} or
+     * {@code interactive{...}}), {@code contextId} the wamid replied to, {@code referral} the ad object.
+     */
+    static ObjectNode inbound(String phoneNumberId, SandboxCustomer customer, String wamid, Instant at, String type,
+            JsonNode content, String contextId, ObjectNode referral) {
+        ObjectNode value = value(phoneNumberId);
+        ObjectNode contact = value.putArray("contacts").addObject();
+        contact.putObject("profile").put("name", customer.name());
+        contact.put("wa_id", customer.waId());
+        contact.put("user_id", SandboxIds.userId(customer.waId()));
+        ObjectNode message = value.putArray("messages").addObject();
+        if (contextId != null) {
+            ObjectNode context = message.putObject("context");
+            context.put("from", SandboxIds.displayPhoneNumber(phoneNumberId));
+            context.put("id", contextId);
+        }
+        if (referral != null) {
+            message.set("referral", referral);
+        }
+        message.put("from", customer.waId());
+        message.put("id", wamid);
+        message.put("timestamp", epochSeconds(at));
+        message.put("type", type);
+        message.set(type, content);
+        return envelope(value, "messages");
+    }
+
+    /** The {@code referral} object of a message that came from a click-to-WhatsApp ad (free entry point). */
+    static ObjectNode adReferral(String wamid) {
+        ObjectNode referral = JSON.objectNode();
+        referral.put("source_url", "https://fb.me/sandbox-ad");
+        referral.put("source_id", "120200000000000001");
+        referral.put("source_type", "ad");
+        referral.put("headline", "Sandbox ad");
+        referral.put("body", "Chat with us on WhatsApp");
+        referral.put("media_type", "image");
+        referral.put("image_url", "https://example.com/sandbox-ad.jpg");
+        referral.put("video_url", "");
+        referral.put("thumbnail_url", "");
+        referral.put("ctwa_clid", "ctwa." + Integer.toHexString(wamid.hashCode()));
+        return referral;
+    }
+
+    private static ObjectNode value(String phoneNumberId) {
+        ObjectNode value = JSON.objectNode();
+        value.put("messaging_product", "whatsapp");
+        ObjectNode metadata = value.putObject("metadata");
+        metadata.put("display_phone_number", SandboxIds.displayPhoneNumber(phoneNumberId));
+        metadata.put("phone_number_id", phoneNumberId);
+        return value;
+    }
+
+    private static ObjectNode envelope(ObjectNode value, String field) {
+        ObjectNode root = JSON.objectNode();
+        root.put("object", "whatsapp_business_account");
+        ArrayNode entries = root.putArray("entry");
+        ObjectNode entry = entries.addObject();
+        entry.put("id", SandboxIds.WABA_ID);
+        ObjectNode change = entry.putArray("changes").addObject();
+        change.set("value", value);
+        change.put("field", field);
+        return root;
+    }
+
+    private static String epochSeconds(Instant at) {
+        return Long.toString(at.getEpochSecond());
+    }
+}
