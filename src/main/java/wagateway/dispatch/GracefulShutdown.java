@@ -19,13 +19,18 @@ public class GracefulShutdown {
     static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(20);
 
     private final MessageDispatcher dispatcher;
+    private final wagateway.config.GatewayConfig config;
 
-    GracefulShutdown(MessageDispatcher dispatcher) {
+    GracefulShutdown(MessageDispatcher dispatcher, wagateway.config.GatewayConfig config) {
         this.dispatcher = dispatcher;
+        this.config = config;
     }
 
     // Runs on the shutdown thread, never the event loop: waiting here is what a graceful stop is.
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
+        if (!config.dispatch().enabled()) {
+            return;
+        }
         dispatcher.stop();
         long deadline = System.nanoTime() + IN_FLIGHT_GRACE.toNanos();
         while (!dispatcher.idle() && System.nanoTime() < deadline) {

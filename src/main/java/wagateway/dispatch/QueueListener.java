@@ -27,13 +27,13 @@ public class QueueListener {
     private final MessageDispatcher dispatcher;
     private final Vertx vertx;
     private final GatewayConfig config;
-    private final String url;
+    private final java.util.Optional<String> url;
     private final java.util.Optional<String> user;
     private final java.util.Optional<String> password;
     private PgSubscriber subscriber;
 
     QueueListener(MessageDispatcher dispatcher, Vertx vertx, GatewayConfig config,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") java.util.Optional<String> url,
             @ConfigProperty(name = "quarkus.datasource.username") java.util.Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> password) {
         this.dispatcher = dispatcher;
@@ -45,10 +45,11 @@ public class QueueListener {
     }
 
     void start(@Observes StartupEvent event) {
-        if (!config.dispatch().enabled()) {
+        if (!config.dispatch().enabled() || url.isEmpty()) {
             return;
         }
-        PgConnectOptions options = PgConnectOptions.fromUri(url.startsWith("vertx-reactive:") ? url.substring(15) : url);
+        String uri = url.get();
+        PgConnectOptions options = PgConnectOptions.fromUri(uri.startsWith("vertx-reactive:") ? uri.substring(15) : uri);
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
