@@ -112,6 +112,12 @@ public class MessageDispatcher {
             loop.pausedUntil = h.pausedUntil();
             loop.leaseUntil = leaseUntil;
         });
+        // a sender another replica now drives: stop at once, whatever our in-memory lease said
+        loops.forEach((name, loop) -> {
+            if (!held.containsKey(name)) {
+                loop.leaseUntil = Instant.MIN;
+            }
+        });
         loops.keySet().removeIf(name -> !held.containsKey(name) && !loops.get(name).running);
     }
 
@@ -133,6 +139,7 @@ public class MessageDispatcher {
 
     /** Gives back this replica's leases and any row it still holds. */
     public Uni<Integer> release() {
+        loops.values().forEach(loop -> loop.leaseUntil = Instant.MIN);
         Instant now = clock.instant();
         return queue.releaseLeases(owner, now).call(() -> leases.release(owner, now));
     }
@@ -195,7 +202,10 @@ public class MessageDispatcher {
             }
             int permits = limiter.available(now);
             if (permits == 0) {
-                wakeAt(limiter.nextAvailable(now), now);
+                Instant next = limiter.nextAvailable(now);
+                if (next != null) {
+                    wakeAt(next, now);
+                }
                 return Uni.createFrom().item(false);
             }
             int wanted = Math.min(permits, config.dispatch().batchSize());
@@ -205,9 +215,15 @@ public class MessageDispatcher {
                 if (claim.toSend().isEmpty()) {
                     return Uni.createFrom().item(claim.claimed() == wanted);
                 }
-                limiter.record(now, claim.toSend().size());
-                return Multi.createFrom().iterable(claim.toSend())
-                        .onItem().transformToUni(this::send).merge(SEND_CONCURRENCY)
+                int[] slots = limiter.acquire(clock.instant(), claim.toSend().size());
+                List<Uni<Outcome>> sends = new java.util.ArrayList<>(slots.length);
+                for (int i = 0; i < slots.length; i++) {
+                    int slot = slots[i];
+                    // the slot stays taken until a window after the answer: see SlidingWindowRateLimiter
+                    sends.add(send(claim.toSend().get(i)).onTermination().invoke(() -> limiter.completed(slot, clock.instant())));
+                }
+                return Multi.createFrom().iterable(sends)
+                        .onItem().transformToUni(u -> u).merge(SEND_CONCURRENCY)
                         .collect().asList()
                         .call(results -> pauseOnAuthError(results))
                         .chain(results -> queue.record(results, owner, clock.instant()))

@@ -103,6 +103,7 @@ public final class GraphErrors {
     }
 
     private static final Map<String, GraphError> INJECTABLE = Map.ofEntries(
+            Map.entry("190", invalidToken()),
             Map.entry("130429", throughput()),
             Map.entry("131056", pairRate()),
             Map.entry("131000", somethingWentWrong()),

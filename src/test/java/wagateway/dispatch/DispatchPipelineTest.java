@@ -1,0 +1,305 @@
+package wagateway.dispatch;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.vertx.mutiny.core.Vertx;
+
+import wagateway.cloudapi.CloudApiClient;
+import wagateway.config.GatewayConfig;
+import wagateway.testsupport.TestClockProducer;
+import wagateway.testsupport.TestDb;
+import wagateway.throttle.SenderLeases;
+
+/**
+ * The whole pipeline against the built-in sandbox, in process: accept → claim → rules → throttle →
+ * Cloud API → outcome, with the sandbox's fault knobs for the error classes.
+ */
+@QuarkusTest
+@TestProfile(DispatchTestProfile.class)
+class DispatchPipelineTest {
+
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Inject
+    MessageDispatcher dispatcher;
+    @Inject
+    OutboundQueue queue;
+    @Inject
+    SenderLeases leases;
+    @Inject
+    CloudApiClient cloudApi;
+    @Inject
+    CircuitBreakerMaintenance breakers;
+    @Inject
+    GatewayConfig config;
+    @Inject
+    Vertx vertx;
+    @Inject
+    ObjectMapper mapper;
+    @Inject
+    MeterRegistry metrics;
+
+    @AfterEach
+    void reset() {
+        given().contentType(ContentType.JSON).body("{}").put("/sandbox/faults").then().statusCode(200);
+        TestClockProducer.CLOCK.reset();
+        breakers.resetAll();
+        TestDb.update("update sender_state set paused_until = null, pause_reason = null");
+    }
+
+    static Map<String, Object> text(String to, String body) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("to", to);
+        m.put("type", "text");
+        m.put("text", Map.of("body", body));
+        return m;
+    }
+
+    static Map<String, Object> template(String to, String name) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("to", to);
+        m.put("type", "template");
+        m.put("category", "utility");
+        m.put("template", Map.of("name", name, "language", Map.of("code", "en_US")));
+        return m;
+    }
+
+    static String send(Map<String, Object> message) {
+        return given().auth().oauth2("test-key").contentType(ContentType.JSON).body(message)
+                .post("/v1/messages").then().statusCode(202).extract().path("id");
+    }
+
+    static JsonPath message(String id) {
+        return given().auth().oauth2("test-key").get("/v1/messages/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    static String awaitStatus(String id, String... statuses) {
+        await().atMost(PATIENCE).until(() -> List.of(statuses).contains(message(id).getString("status")));
+        return message(id).getString("status");
+    }
+
+    static List<Map<String, Object>> sandboxMessages(String to) {
+        return given().queryParam("to", to).get("/sandbox/messages").then().statusCode(200).extract().jsonPath().getList("$");
+    }
+
+    static void faults(String json) {
+        given().contentType(ContentType.JSON).body(json).put("/sandbox/faults").then().statusCode(200);
+    }
+
+    @Test
+    void sendsAReplyInsideTheWindowAndTellsMetaOurId() {
+        String to = TestDb.freshPhone();
+        TestDb.openWindow(to);
+        Map<String, Object> body = text(to, "Your order shipped");
+        body.put("replyTo", "wamid.CUSTOMER-QUESTION");
+        String id = send(body);
+        awaitStatus(id, "sent");
+        JsonPath m = message(id);
+        assertThat(m.getString("wamid")).startsWith("wamid.");
+        assertThat(m.getInt("attempts")).isEqualTo(1);
+        assertThat(m.getList("timeline.status")).contains("queued", "sent");
+        var atSandbox = sandboxMessages(to);
+        assertThat(atSandbox).hasSize(1);
+        JsonPath request = JsonPath.from(mapperWrite(atSandbox.get(0).get("request")));
+        assertThat(request.getString("biz_opaque_callback_data")).isEqualTo(id);
+        assertThat(request.getString("context.message_id")).isEqualTo("wamid.CUSTOMER-QUESTION");
+        assertThat(request.getString("to")).isEqualTo(to.substring(1));
+        assertThat(request.getString("text.body")).isEqualTo("Your order shipped");
+        assertThat(atSandbox.get(0).get("id")).isEqualTo(m.getString("wamid"));
+    }
+
+    @Test
+    void closedWindowSendsTheFallbackTemplate() {
+        String to = TestDb.freshPhone();
+        TestDb.optIn(to);
+        TestDb.update("delete from recipient_reach");
+        Map<String, Object> body = text(to, "free-form that cannot go");
+        body.put("fallbackTemplate", Map.of("name", "hello_world", "language", Map.of("code", "en_US")));
+        body.put("category", "utility");
+        String id = send(body);
+        awaitStatus(id, "sent");
+        assertThat(message(id).getBoolean("sentFallbackTemplate")).isTrue();
+        assertThat(sandboxMessages(to)).singleElement().satisfies(m -> assertThat(m.get("type")).isEqualTo("template"));
+    }
+
+    @Test
+    void messagingLimitHoldsBusinessInitiatedMessagesButNeverReplies() {
+        TestDb.update("delete from recipient_reach");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String to = TestDb.freshPhone();
+            TestDb.optIn(to);
+            ids.add(send(template(to, "hello_world")));
+        }
+        String replyTo = TestDb.freshPhone();
+        TestDb.openWindow(replyTo);
+        String reply = send(text(replyTo, "a reply never counts"));
+        awaitStatus(reply, "sent");
+        await().atMost(PATIENCE).until(() -> ids.stream().filter(id -> "sent".equals(message(id).getString("status"))).count() == 3
+                && TestDb.count("select count(*) from outbound_message where id = any(?::uuid[]) and reason = 'tier_limit_exceeded'",
+                        (Object) ids.toArray(String[]::new)) == 2);
+        // a day later the oldest reaches leave the window: the held messages go
+        TestClockProducer.CLOCK.advance(Duration.ofHours(24).plusMinutes(1));
+        await().atMost(PATIENCE).until(() -> ids.stream().allMatch(id -> "sent".equals(message(id).getString("status"))));
+    }
+
+    @Test
+    void transientErrorsAreRetriedUntilSent() {
+        String to = TestDb.freshPhone();
+        TestDb.openWindow(to);
+        faults("{\"errorRates\":{\"131000\":1.0}}");
+        String id = send(text(to, "retry me"));
+        await().atMost(PATIENCE).until(() -> message(id).getInt("attempts") >= 2);
+        JsonPath waiting = message(id);
+        assertThat(waiting.getString("status")).isIn("queued", "sending");
+        assertThat(waiting.getInt("error.code")).isEqualTo(131000);
+        faults("{}");
+        awaitStatus(id, "sent");
+    }
+
+    @Test
+    void permanentErrorsFailAtOnceWithTheCode() {
+        String to = TestDb.freshPhone();
+        TestDb.optIn(to);
+        TestDb.update("delete from recipient_reach");
+        String id = send(template(to, "no_such_template"));
+        awaitStatus(id, "failed");
+        JsonPath m = message(id);
+        assertThat(m.getInt("error.code")).isEqualTo(132001);
+        assertThat(m.getString("error.title")).isNotBlank();
+        assertThat(m.getInt("attempts")).isEqualTo(1);
+        assertThat(TestDb.count("select count(*) from event_outbox where message_id = ?::uuid and payload->>'status' = 'failed'", id))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedTokenPausesTheSenderAndKeepsItsQueue() {
+        String to = TestDb.freshPhone();
+        TestDb.openWindow(to);
+        faults("{\"errorRates\":{\"190\":1.0}}");
+        Map<String, Object> body = text(to, "token trouble");
+        body.put("from", "second");
+        String id = send(body);
+        await().atMost(PATIENCE).until(() -> TestDb.count(
+                "select count(*) from sender_state where sender = 'second' and paused_until is not null") == 1);
+        JsonPath m = message(id);
+        assertThat(m.getString("status")).isEqualTo("queued");
+        assertThat(m.getInt("attempts")).isZero();
+        assertThat(m.getInt("error.code")).isEqualTo(190);
+        // the token is rotated and the pause lifted: the kept message goes
+        faults("{}");
+        TestDb.update("update sender_state set paused_until = null where sender = 'second'");
+        TestDb.update("update outbound_message set next_attempt_at = now() - interval '1 second' where id = ?::uuid", id);
+        awaitStatus(id, "sent");
+    }
+
+    @Test
+    void theBreakerOpensOnAnUnhealthyApiAndNothingIsLost() {
+        faults("{\"errorRates\":{\"503\":1.0}}");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String to = TestDb.freshPhone();
+            TestDb.openWindow(to);
+            ids.add(send(text(to, "storm " + i)));
+        }
+        await().atMost(PATIENCE).until(() -> breakers.currentState(CloudApiClient.BREAKER) == CircuitBreakerState.OPEN);
+        assertThat(TestDb.count("select count(*) from outbound_message where id = any(?::uuid[]) and status in ('failed','rejected','expired')",
+                (Object) ids.toArray(String[]::new))).isZero();
+        faults("{}");
+        // half-open after its delay, closed after successful probes; every message then goes
+        await().atMost(PATIENCE).until(() -> TestDb.count(
+                "select count(*) from outbound_message where id = any(?::uuid[]) and status = 'sent'",
+                (Object) ids.toArray(String[]::new)) == ids.size());
+        assertThat(breakers.currentState(CloudApiClient.BREAKER)).isEqualTo(CircuitBreakerState.CLOSED);
+    }
+
+    @Test
+    void perSenderRateHoldsAcrossTwoDispatchersOnOneDatabase() {
+        int limit = config.senders().get("second").messagesPerSecond();
+        List<Object> batch = new ArrayList<>();
+        List<String> phones = new ArrayList<>();
+        for (int i = 0; i < limit * 4; i++) {
+            String to = TestDb.freshPhone();
+            phones.add(to);
+            TestDb.openWindow(to);
+            Map<String, Object> m = text(to, "rate " + i);
+            m.put("from", "second");
+            batch.add(m);
+        }
+        // a second replica on the same database, competing for the sender
+        MessageDispatcher replica = new MessageDispatcher(queue, leases, cloudApi, breakers, config,
+                TestClockProducer.CLOCK, vertx, mapper, metrics);
+        given().auth().oauth2("test-key").contentType(ContentType.JSON).body(Map.of("messages", batch))
+                .post("/v1/messages/batch").then().statusCode(202);
+        // half-way, the first replica lets go of its lease: the other one takes over
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
+            replica.poll().await().atMost(Duration.ofSeconds(5));
+            long sent = TestDb.count("select count(*) from outbound_message where recipient = any(?) and status = 'sent'",
+                    (Object) phones.toArray(String[]::new));
+            if (sent >= limit * 2L && !handedOver) {
+                handedOver = true;
+                dispatcher.release().await().atMost(Duration.ofSeconds(5));
+            }
+            return sent == phones.size();
+        });
+        replica.stop();
+        replica.release().await().atMost(Duration.ofSeconds(5));
+
+        // at the API: each message once, and never more than the limit in any one-second window
+        List<Instant> accepted = new ArrayList<>();
+        for (String phone : phones) {
+            var atSandbox = sandboxMessages(phone);
+            assertThat(atSandbox).as("messages at the API for one recipient").hasSize(1);
+            accepted.add(Instant.parse((String) atSandbox.get(0).get("acceptedAt")));
+        }
+        accepted.sort(null);
+        int worst = 0;
+        for (int i = 0, j = 0; i < accepted.size(); i++) {
+            while (!accepted.get(j).plusSeconds(1).isAfter(accepted.get(i))) {
+                j++;
+            }
+            worst = Math.max(worst, i - j + 1);
+        }
+        assertThat(worst).as("most sends in any one-second window; per second: %s", perSecondMillis(accepted))
+                .isLessThanOrEqualTo(limit);
+        assertThat(handedOver).isTrue();
+    }
+
+    private volatile boolean handedOver;
+
+    private String mapperWrite(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> perSecondMillis(List<Instant> times) {
+        return times.stream().map(t -> t.toString().substring(11, 23)).toList();
+    }
+}
