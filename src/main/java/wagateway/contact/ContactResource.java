@@ -49,7 +49,7 @@ public class ContactResource {
     @GET
     public Uni<ContactView> get(@RestPath String phone) {
         requireE164(phone);
-        return contacts.find(phone).onItem().ifNull().failWith(() -> ProblemException.notFound("No contact " + phone));
+        return contacts.find(phone).onItem().ifNull().failWith(() -> ProblemException.notFound("No contact with this phone number"));
     }
 
     private static void requireE164(String phone) {

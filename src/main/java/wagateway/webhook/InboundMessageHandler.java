@@ -1,5 +1,7 @@
 package wagateway.webhook;
 
+import static wagateway.webhook.JsonFields.putIfPresent;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,7 +129,7 @@ public class InboundMessageHandler {
                 .put("profileName", message.profileName())
                 .put("sender", sender)
                 .put("phoneNumberId", message.phoneNumberId())
-                .put("type", message.type())
+                .put("messageType", message.type())
                 .put("content", MetaJson.vertx(message.content()))
                 .put("timestamp", sentAt.toString());
         putIfPresent(event, "context", MetaJson.vertx(message.context()));
@@ -163,11 +165,5 @@ public class InboundMessageHandler {
             }
             default -> null;
         };
-    }
-
-    private static void putIfPresent(JsonObject json, String key, Object value) {
-        if (value != null) {
-            json.put(key, value);
-        }
     }
 }

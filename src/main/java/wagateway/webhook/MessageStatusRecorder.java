@@ -1,5 +1,7 @@
 package wagateway.webhook;
 
+import static wagateway.webhook.JsonFields.putIfPresent;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -176,11 +178,5 @@ public class MessageStatusRecorder {
             details.put("errors", MetaJson.vertx(update.raw().get("errors")));
         }
         return details.isEmpty() ? null : details;
-    }
-
-    private static void putIfPresent(JsonObject json, String key, Object value) {
-        if (value != null) {
-            json.put(key, value);
-        }
     }
 }

@@ -73,9 +73,11 @@ public class WhatsAppWebhookResource {
             metrics.received("malformed");
             throw new ProblemException(Problem.of("malformed-json", "Bad Request", 400, "The body is not a JSON object"));
         }
-        metrics.received("accepted");
         return inbox.store(new String(body, StandardCharsets.UTF_8))
-                .invoke(id -> eventBus.send(WebhookApplier.STORED, id))
+                .invoke(id -> {
+                    metrics.received("accepted");
+                    eventBus.send(WebhookApplier.STORED, id);
+                })
                 .map(id -> RestResponse.ok());
     }
 

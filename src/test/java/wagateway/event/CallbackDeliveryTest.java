@@ -112,6 +112,29 @@ class CallbackDeliveryTest {
     }
 
     @Test
+    void deliversACustomerReplyToTheCallbackUrlOfTheMessageItAnswers() {
+        String sink = "reply-" + UUID.randomUUID();
+        Message ours = Message.to(sink, "{\"ticket\":\"T-9\"}");
+        ObjectNode reply = wagateway.webhook.MetaWebhooks.text(ours.waId, "Yes, tomorrow works");
+        ObjectNode item = (ObjectNode) wagateway.webhook.MetaWebhooks.messages(reply).get(0);
+        item.putObject("context").put("from", "15550001111").put("id", ours.wamid);
+        postApplied(reply);
+
+        await().atMost(WAIT).until(() -> !CallbackSink.received(sink).isEmpty());
+        CallbackSink.Received request = CallbackSink.received(sink).get(0);
+        assertEquals(Hmac.sign("test-callback-secret", request.body()), request.headers().get("x-wagateway-signature"));
+        assertEquals("message.received", request.headers().get("x-wagateway-event-type"));
+        JsonObject body = new JsonObject(request.text());
+        assertEquals("message.received", body.getString("type"));
+        assertEquals("text", body.getString("messageType"));
+        assertEquals("Yes, tomorrow works", body.getJsonObject("content").getString("body"));
+        assertEquals("+" + ours.waId, body.getString("from"));
+        assertEquals(ours.id.toString(), body.getJsonObject("inReplyTo").getString("messageId"));
+        assertEquals("T-9", body.getJsonObject("metadata").getString("ticket"));
+        assertEquals(item.path("id").asText(), body.getString("wamid"));
+    }
+
+    @Test
     void keepsAnEventThatIsNeverAcknowledgedAsDeadAndListsIt() {
         String sink = "dead-" + UUID.randomUUID();
         CallbackSink.failFirst(sink, Integer.MAX_VALUE);

@@ -68,7 +68,7 @@ class InboundMessageWebhookTest {
 
         JsonObject event = receivedEvent(wamid);
         assertEquals("+" + waId, event.getString("from"));
-        assertEquals("text", event.getString("type"));
+        assertEquals("text", event.getString("messageType"));
         assertEquals("hi everyone!", event.getJsonObject("content").getString("body"));
         assertEquals("main", event.getString("sender"));
         assertEquals("Mauricio Binda", event.getString("profileName"));
@@ -193,7 +193,7 @@ class InboundMessageWebhookTest {
         JsonNode content = MetaWebhooks.JSON.readTree((String) stored.get("content"));
         assertEquals(item.path(type), content.path(type), "the whole message is kept");
         JsonObject event = receivedEvent(wamid);
-        assertEquals(type, event.getString("type"));
+        assertEquals(type, event.getString("messageType"));
         Object reported = event.getValue("content");
         assertEquals(item.has(type) ? item.path(type) : null,
                 reported == null ? null : MetaWebhooks.JSON.readTree(io.vertx.core.json.Json.encode(reported)));
