@@ -105,6 +105,21 @@ public interface GatewayConfig {
 
         /** App secret that signs Meta's webhooks (X-Hub-Signature-256). Never logged. */
         Optional<String> appSecret();
+
+        /**
+         * How often stored webhooks still pending are applied again (normally each is applied right after it
+         * is stored; this catches a crash or a failure in between).
+         */
+        @WithDefault("PT5S")
+        Duration drainInterval();
+
+        /** Attempts after which a stored webhook that keeps failing to apply is marked {@code failed}. */
+        @WithDefault("10")
+        int maxApplyAttempts();
+
+        /** How long applied raw webhooks are kept (they hold personal data) before they are deleted. */
+        @WithDefault("P30D")
+        Duration retention();
     }
 
     interface Callbacks {
@@ -117,6 +132,26 @@ public interface GatewayConfig {
         /** How long an undelivered event is retried before it is kept as dead. */
         @WithDefault("PT24H")
         Duration maxAge();
+
+        /** First retry delay after a failed delivery; doubles per attempt, with jitter. */
+        @WithDefault("PT5S")
+        Duration retryInitialBackoff();
+
+        /** Longest delay between two delivery attempts. */
+        @WithDefault("PT15M")
+        Duration retryMaxBackoff();
+
+        /** Upper bound for one callback POST; a timeout counts as a failed attempt. */
+        @WithDefault("PT5S")
+        Duration timeout();
+
+        /** How often due events are looked for. */
+        @WithDefault("PT1S")
+        Duration pollInterval();
+
+        /** Events claimed per round trip. */
+        @WithDefault("50")
+        int batchSize();
     }
 
     interface OptOut {

@@ -1,0 +1,31 @@
+package wagateway.event;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/** Every {@code gateway.callbacks.poll-interval}: delivers due events and refreshes the dead-event gauge. */
+@ApplicationScoped
+public class CallbackJob {
+
+    private final CallbackDispatcher dispatcher;
+    private final DeadEvents dead;
+    private final CallbackMetrics metrics;
+
+    CallbackJob(CallbackDispatcher dispatcher, DeadEvents dead, CallbackMetrics metrics) {
+        this.dispatcher = dispatcher;
+        this.dead = dead;
+        this.metrics = metrics;
+    }
+
+    @Scheduled(identity = "callback-delivery", every = "${gateway.callbacks.poll-interval:PT1S}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> run() {
+        return dispatcher.deliverDue()
+                .chain(dead::count)
+                .invoke(metrics::dead)
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,16 @@
+package wagateway.webhook;
+
+import io.vertx.core.json.JsonObject;
+
+/** Event payloads leave absent facts out rather than writing {@code null}. */
+final class JsonFields {
+
+    private JsonFields() {
+    }
+
+    static void putIfPresent(JsonObject json, String key, Object value) {
+        if (value != null) {
+            json.put(key, value);
+        }
+    }
+}

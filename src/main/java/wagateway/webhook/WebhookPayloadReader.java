@@ -1,0 +1,109 @@
+package wagateway.webhook;
+
+import static wagateway.webhook.api.MetaJson.epochSeconds;
+import static wagateway.webhook.api.MetaJson.object;
+import static wagateway.webhook.api.MetaJson.text;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import wagateway.webhook.api.InboundMessage;
+import wagateway.webhook.api.StatusUpdate;
+import wagateway.webhook.api.UserPreference;
+import wagateway.webhook.api.WebhookBatch;
+import wagateway.webhook.api.WebhookError;
+
+/**
+ * Reads Meta's webhook envelope into a {@link WebhookBatch}. Every level is an array (entries, changes,
+ * statuses, messages, errors), so all of them are walked; anything unknown or malformed is skipped, never
+ * thrown on. Pure: no I/O, no CDI.
+ */
+public final class WebhookPayloadReader {
+
+    private WebhookPayloadReader() {
+    }
+
+    public static WebhookBatch read(JsonNode root) {
+        List<StatusUpdate> statuses = new ArrayList<>();
+        List<InboundMessage> messages = new ArrayList<>();
+        List<UserPreference> preferences = new ArrayList<>();
+        List<WebhookError> errors = new ArrayList<>();
+        for (JsonNode entry : root.path("entry")) {
+            for (JsonNode change : entry.path("changes")) {
+                JsonNode value = change.path("value");
+                if (!value.isObject()) {
+                    continue;
+                }
+                String phoneNumberId = text(value.path("metadata"), "phone_number_id");
+                JsonNode contacts = value.path("contacts");
+                for (JsonNode status : value.path("statuses")) {
+                    if (status.isObject()) {
+                        statuses.add(StatusUpdate.of((ObjectNode) status));
+                    }
+                }
+                for (JsonNode message : value.path("messages")) {
+                    if (message.isObject()) {
+                        messages.add(inbound((ObjectNode) message, contacts, phoneNumberId));
+                    }
+                }
+                for (JsonNode preference : value.path("user_preferences")) {
+                    if (preference.isObject()) {
+                        preferences.add(preference(preference, contacts));
+                    }
+                }
+                for (JsonNode error : value.path("errors")) {
+                    if (error.isObject()) {
+                        errors.add(WebhookError.of(error));
+                    }
+                }
+            }
+        }
+        return new WebhookBatch(statuses, messages, preferences, errors);
+    }
+
+    private static InboundMessage inbound(ObjectNode message, JsonNode contacts, String phoneNumberId) {
+        String from = text(message, "from");
+        JsonNode contact = contactFor(contacts, from);
+        String userId = text(message, "from_user_id");
+        if (userId == null) {
+            userId = text(contact, "user_id");
+        }
+        String type = text(message, "type");
+        JsonNode content = type == null ? null : message.get(type);
+        return new InboundMessage(text(message, "id"), from, userId, text(contact.path("profile"), "name"),
+                type == null ? "unknown" : type, epochSeconds(message, "timestamp"), object(message, "context"),
+                object(message, "referral"), content, message, phoneNumberId);
+    }
+
+    private static UserPreference preference(JsonNode preference, JsonNode contacts) {
+        String waId = text(preference, "wa_id");
+        JsonNode contact = contactFor(contacts, waId);
+        if (waId == null) {
+            waId = text(contact, "wa_id");
+        }
+        String userId = text(preference, "user_id");
+        if (userId == null && waId != null && waId.equals(text(contact, "wa_id"))) {
+            userId = text(contact, "user_id");
+        }
+        return new UserPreference(waId, userId, text(preference, "category"), text(preference, "value"),
+                epochSeconds(preference, "timestamp"), text(preference, "detail"));
+    }
+
+    /** The {@code contacts[]} entry of this wa_id; the only one when there is a single entry; else an empty node. */
+    private static JsonNode contactFor(JsonNode contacts, String waId) {
+        if (!contacts.isArray() || contacts.isEmpty()) {
+            return MissingNode.getInstance();
+        }
+        for (JsonNode contact : contacts) {
+            if (waId != null && waId.equals(text(contact, "wa_id"))) {
+                return contact;
+            }
+        }
+        return contacts.size() == 1 ? contacts.get(0) : MissingNode.getInstance();
+    }
+
+}

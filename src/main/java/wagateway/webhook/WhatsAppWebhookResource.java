@@ -1,0 +1,92 @@
+package wagateway.webhook;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.eventbus.EventBus;
+
+import wagateway.web.Problem;
+import wagateway.web.ProblemException;
+
+/**
+ * Meta's webhook (spec §2 "Webhook from Meta"): the verification handshake, and deliveries, which are
+ * verified over their exact bytes, stored as they came, answered 200 at once and applied from the store.
+ */
+@Path("/webhooks/whatsapp")
+public class WhatsAppWebhookResource {
+
+    private final WebhookSignatureVerifier verifier;
+    private final WebhookInbox inbox;
+    private final WebhookMetrics metrics;
+    private final EventBus eventBus;
+    private final ObjectReader strictJson;
+
+    WhatsAppWebhookResource(WebhookSignatureVerifier verifier, WebhookInbox inbox, WebhookMetrics metrics,
+            EventBus eventBus, ObjectMapper mapper) {
+        this.verifier = verifier;
+        this.inbox = inbox;
+        this.metrics = metrics;
+        this.eventBus = eventBus;
+        this.strictJson = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** Echoes {@code hub.challenge} as text/plain when the token is ours; 403 otherwise. */
+    @GET
+    public RestResponse<String> verify(@RestQuery("hub.mode") String mode, @RestQuery("hub.verify_token") String token,
+            @RestQuery("hub.challenge") String challenge) {
+        if (!"subscribe".equals(mode) || challenge == null || !verifier.isVerifyToken(token)) {
+            throw new ProblemException(Problem.of("webhook-verification", "Forbidden", 403,
+                    "hub.mode must be subscribe and hub.verify_token must match the configured token"));
+        }
+        return RestResponse.ResponseBuilder.ok(challenge, MediaType.TEXT_PLAIN_TYPE).build();
+    }
+
+    /**
+     * 401 for a missing or wrong signature and 400 for a body that is not a JSON object, both with nothing
+     * stored; otherwise 200 as soon as the body is stored.
+     */
+    @POST
+    public Uni<RestResponse<Void>> receive(byte[] body, @RestHeader("X-Hub-Signature-256") String signature) {
+        if (!verifier.isAuthentic(body, signature)) {
+            metrics.received("unauthorized");
+            Log.warnf("Webhook refused: %s signature", signature == null ? "missing" : "invalid");
+            throw new ProblemException(Problem.of("webhook-signature", "Unauthorized", 401,
+                    "X-Hub-Signature-256 is missing or does not match the body"));
+        }
+        if (!isJsonObject(body)) {
+            metrics.received("malformed");
+            throw new ProblemException(Problem.of("malformed-json", "Bad Request", 400, "The body is not a JSON object"));
+        }
+        return inbox.store(new String(body, StandardCharsets.UTF_8))
+                .invoke(id -> {
+                    metrics.received("accepted");
+                    eventBus.send(WebhookApplier.STORED, id);
+                })
+                .map(id -> RestResponse.ok());
+    }
+
+    private boolean isJsonObject(byte[] body) {
+        try {
+            JsonNode node = strictJson.readTree(body);
+            return node != null && node.isObject();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
