@@ -34,10 +34,6 @@ final class Manifests {
     /** One YAML document and the file it came from. */
     record Doc(Path file, Object body) {
 
-        Map<String, Object> map() {
-            return Yaml.map(body);
-        }
-
         String kind() {
             return Yaml.string(body, "kind");
         }
