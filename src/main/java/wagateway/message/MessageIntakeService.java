@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -108,6 +109,7 @@ public class MessageIntakeService {
     }
 
     /** One item's outcome in a batch: 202 with the message, or 400 / 422 with a problem. */
+    @RegisterForReflection
     public record BatchItemResult(int index, int status, MessageView message, Problem problem) {
     }
 

@@ -1,0 +1,50 @@
+package wagateway.deploy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import wagateway.deploy.Manifests.Doc;
+import wagateway.deploy.Manifests.Yaml;
+
+/** Every path that kubernetes/ probes or scrapes is answered by the running application. */
+@QuarkusTest
+class ProbeEndpointsTest {
+
+    @Test
+    void everyProbePathAnswersUp() {
+        Set<String> paths = new TreeSet<>();
+        for (Doc workload : Manifests.workloads()) {
+            for (Object container : Manifests.containers(workload)) {
+                for (String probe : new String[] { "startupProbe", "livenessProbe", "readinessProbe" }) {
+                    String path = Yaml.string(container, probe, "httpGet", "path");
+                    if (path != null) {
+                        paths.add(path);
+                    }
+                }
+            }
+        }
+        assertThat(paths).containsExactly("/q/health/live", "/q/health/ready", "/q/health/started");
+        for (String path : paths) {
+            given().when().get(path).then().statusCode(200).body("status", equalTo("UP"));
+        }
+    }
+
+    @Test
+    void theScrapedMetricsPathServesPrometheusText() {
+        Set<String> paths = new TreeSet<>();
+        for (Doc workload : Manifests.workloads()) {
+            paths.add(Yaml.string(workload.body(), "spec", "template", "metadata", "annotations", "prometheus.io/path"));
+        }
+        assertThat(paths).singleElement().isNotNull();
+        given().when().get(paths.iterator().next()).then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("# TYPE"));
+    }
+}
