@@ -24,6 +24,10 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import wagateway.config.GatewayConfig;
+import wagateway.contact.ConsentChange;
+import wagateway.contact.ConsentLedger;
+import wagateway.contact.ContactStore;
+import wagateway.webhook.OrphanStatuses;
 import wagateway.message.MessageStatus;
 import wagateway.message.StatusChange;
 import wagateway.message.StatusChangeRecorder;
@@ -67,9 +71,15 @@ public class OutboundQueue {
     private final GatewayConfig config;
     private final MessagePolicy policy;
     private final MeterRegistry metrics;
+    private final ContactStore contacts;
+    private final ConsentLedger consent;
+    private final OrphanStatuses orphans;
 
     OutboundQueue(Pool pool, RecipientRepository recipients, StatusChangeRecorder recorder, GatewayConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, ContactStore contacts, ConsentLedger consent, OrphanStatuses orphans) {
+        this.contacts = contacts;
+        this.consent = consent;
+        this.orphans = orphans;
         this.pool = pool;
         this.recipients = recipients;
         this.recorder = recorder;
@@ -245,7 +255,7 @@ public class OutboundQueue {
                 }
                 result = result.next();
             }
-            return closeWindowsAndOptOuts(tx, effective, now).chain(() -> recorder.recordAll(tx, changes));
+            return recorder.recordAll(tx, changes).chain(() -> afterOutcomes(tx, effective, now));
         });
     }
 
@@ -266,13 +276,21 @@ public class OutboundQueue {
      * One statement for every outcome: status, due time, attempts and error columns come from the
      * outcome; it only touches a row this replica still leases.
      */
-    private static final String SETTLE = "update outbound_message set status = $2, next_attempt_at = coalesce($3, next_attempt_at), "
-            + "attempts = attempts + $4, reason = $5, error_code = $6, error_title = $7, error_detail = $8, "
+    private static final String SETTLE = "update outbound_message set status = case when status = 'sending' then $2 else status end, "
+            + "next_attempt_at = coalesce($3, next_attempt_at), "
+            + "attempts = attempts + $4, reason = case when status = 'sending' then $5 else reason end, "
+            + "error_code = case when status = 'sending' then $6 else error_code end, "
+            + "error_title = case when status = 'sending' then $7 else error_title end, "
+            + "error_detail = case when status = 'sending' then $8 else error_detail end, "
             + "wamid = coalesce($9, wamid), sent_at = case when $2 = 'sent' then $10 else sent_at end, "
             + "sent_template = sent_template or $11, business_initiated = coalesce($12, business_initiated), "
             + "updated_at = $10, lease_owner = null, lease_expires_at = null "
-            + "where id = $1 and status = 'sending' and lease_owner = $13 "
-            + "returning recipient, sender, callback_url, metadata, created_at";
+            + "where id = $1 and lease_owner = $13 and (status = 'sending' "
+            // Meta's webhook (matched by biz_opaque_callback_data) can overtake our own record of the answer
+            + "or ($2 = 'sent' and status in ('sent','delivered','read','played','failed'))) "
+            + "returning recipient, sender, callback_url, metadata, created_at, "
+            // the statement's snapshot: the status before this update
+            + "(select o.status from outbound_message o where o.id = $1) as previous_status";
 
     private static Tuple update(Outcome o, String owner, Instant now) {
         Tuple t = Tuple.tuple().addUUID(o.message().id());
@@ -311,6 +329,9 @@ public class OutboundQueue {
         if (o instanceof Outcome.Sent s) {
             metrics.timer("wagateway_dispatch_latency").record(Duration.between(
                     row.getOffsetDateTime("created_at").toInstant(), now));
+            if (!"sending".equals(row.getString("previous_status"))) {
+                return null; // Meta's webhook got there first and already told the business
+            }
             return new StatusChange(id, recipient, sender, MessageStatus.SENT, null, null, null, null, s.wamid(), callback,
                     metadata, false, now);
         }
@@ -342,35 +363,26 @@ public class OutboundQueue {
     }
 
     /**
-     * What the Cloud API told us about the customer: 131047 closes the window in our records (rule 2);
-     * 131050 records a marketing-only opt-out in the consent trail (rule 1).
+     * What the Cloud API told us about the customer, written with the same ledger and store the webhooks
+     * use: 131047 closes the window in our records (rule 2); 131050 records a marketing-only opt-out in the
+     * consent trail (rule 1). Then statuses Meta sent before we knew the wamid are applied.
      */
-    private Uni<Void> closeWindowsAndOptOuts(SqlClient tx, List<Outcome> outcomes, Instant now) {
-        List<String> closed = new ArrayList<>();
-        List<Tuple> optOuts = new ArrayList<>();
+    private Uni<Void> afterOutcomes(SqlClient tx, List<Outcome> outcomes, Instant now) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
         for (Outcome o : outcomes) {
             Integer code = o instanceof Outcome.Failed f ? f.code() : o instanceof Outcome.Retry r ? r.code() : null;
+            String phone = o.message().recipient();
             if (code != null && code == 131047) {
-                closed.add(o.message().recipient());
-            }
-            if (code != null && code == 131050) {
-                optOuts.add(Tuple.of(o.message().recipient(), utc(now), o.message().id().toString()));
+                chain = chain.chain(() -> contacts.closeWindow(tx, phone, now, now));
+            } else if (code != null && code == 131050) {
+                var change = ConsentChange.fromWhatsApp(phone, ConsentChange.OPTED_OUT, ConsentChange.SCOPE_MARKETING,
+                        "cloud_api_131050", o.message().id().toString(), now, null);
+                chain = chain.chain(() -> consent.record(tx, change).replaceWithVoid());
+            } else if (o instanceof Outcome.Sent sent && sent.wamid() != null) {
+                chain = chain.chain(() -> orphans.applyOrphans(tx, sent.message().id(), sent.wamid()));
             }
         }
-        Uni<Void> windows = closed.isEmpty() ? Uni.createFrom().voidItem()
-                : tx.preparedQuery("update contact set window_open_until = $2, updated_at = $2 "
-                        + "where phone = any($1) and window_open_until > $2")
-                        .execute(Tuple.tuple().addArrayOfString(closed.toArray(String[]::new)).addOffsetDateTime(utc(now)))
-                        .replaceWithVoid();
-        if (optOuts.isEmpty()) {
-            return windows;
-        }
-        return windows.chain(() -> tx.preparedQuery("insert into contact (phone, marketing_opted_out, created_at, updated_at) "
-                + "values ($1, true, $2, $2) on conflict (phone) do update set marketing_opted_out = true, updated_at = $2")
-                .executeBatch(optOuts))
-                .chain(() -> tx.preparedQuery("insert into consent_event (phone, status, scope, source, actor, evidence, recorded_at) "
-                        + "values ($1, 'opted_out', 'marketing', 'cloud_api_131050', 'whatsapp', $3, $2)").executeBatch(optOuts))
-                .replaceWithVoid();
+        return chain;
     }
 
     /** Puts back rows whose lease ran out (their replica died mid-batch): at-least-once after a crash. */

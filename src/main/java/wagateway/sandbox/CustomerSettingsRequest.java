@@ -9,6 +9,7 @@ package wagateway.sandbox;
  * @param readsMessages     default true; false stops their messages at delivered
  * @param answerDelay       ISO-8601 duration they take to read ({@code PT5S}); default the status delay
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record CustomerSettingsRequest(String name, Boolean whatsappUser, Boolean marketingOptedOut,
         Boolean readsMessages, String answerDelay) {
 }

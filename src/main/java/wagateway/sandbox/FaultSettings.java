@@ -23,6 +23,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param seed                 reseeds the fault dice when given
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record FaultSettings(Long latencyMinMs, Long latencyMaxMs, Map<String, Double> errorRates, Integer burst5xx,
         Double connectionResetRate, Double timeoutRate, Double duplicateWebhookRate, Double outOfOrderRate,
         Long webhookDelayMs, Boolean windowErrorSync, Long seed) {

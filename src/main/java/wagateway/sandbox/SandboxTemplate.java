@@ -11,6 +11,7 @@ import java.util.Set;
  * @param bodyParameters how many body parameters a send must give
  * @param headerType     none, text, image, video or document: a header other than none takes one parameter of that type
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record SandboxTemplate(String name, String category, String language, int bodyParameters, String headerType) {
 
     public static final Set<String> CATEGORIES = Set.of("utility", "marketing", "authentication");

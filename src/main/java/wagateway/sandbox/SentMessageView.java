@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param errorCode the code of a failed message
  * @param request   the body as sent to the Graph API
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record SentMessageView(String id, String phoneNumberId, String to, String type, String status,
         Integer errorCode, String pricingCategory, String acceptedAt, JsonNode request) {
 

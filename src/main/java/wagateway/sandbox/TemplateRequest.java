@@ -8,5 +8,6 @@ package wagateway.sandbox;
  * @param bodyParameters body parameters a send must give, default 0
  * @param headerType     none (default), text, image, video or document
  */
+@io.quarkus.runtime.annotations.RegisterForReflection
 public record TemplateRequest(String category, String language, Integer bodyParameters, String headerType) {
 }
