@@ -47,6 +47,12 @@ public final class GatewayConfigValidator {
         if (config.messagingLimit().dailyUniqueRecipients() < 0) {
             problems.add("gateway.messaging-limit.daily-unique-recipients must be 0 (unlimited) or more");
         }
+        if (config.dispatch().lease().compareTo(java.time.Duration.ofSeconds(30)) < 0) {
+            problems.add("gateway.dispatch.lease must be at least PT30S (a batch starts only with 15 s of lease left)");
+        }
+        if (config.dispatch().batchSize() < 1 || config.dispatch().maxAttempts() < 1) {
+            problems.add("gateway.dispatch.batch-size and gateway.dispatch.max-attempts must be at least 1");
+        }
         if (config.pairRate().minInterval().isNegative()) {
             problems.add("gateway.pair-rate.min-interval must not be negative");
         }

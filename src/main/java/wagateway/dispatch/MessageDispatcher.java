@@ -37,6 +37,9 @@ import wagateway.throttle.SlidingWindowRateLimiter;
 @ApplicationScoped
 public class MessageDispatcher {
 
+    /** A batch starts only while our sender lease has at least this long to run. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(15);
+
     /** Concurrent Cloud API calls per sender batch. */
     static final int SEND_CONCURRENCY = 64;
 
@@ -140,8 +143,14 @@ public class MessageDispatcher {
     /** Gives back this replica's leases and any row it still holds. */
     public Uni<Integer> release() {
         loops.values().forEach(loop -> loop.leaseUntil = Instant.MIN);
-        Instant now = clock.instant();
-        return queue.releaseLeases(owner, now).call(() -> leases.release(owner, now));
+        // a batch already claimed finishes first: releasing under it would let the next owner send
+        // in the same second as our last sends
+        return Multi.createFrom().ticks().every(Duration.ofMillis(20)).select().first(tick -> idle()).toUni()
+                .ifNoItem().after(GracefulShutdown.IN_FLIGHT_GRACE).recoverWithItem(0L)
+                .chain(() -> {
+                    Instant now = clock.instant();
+                    return queue.releaseLeases(owner, now).call(() -> leases.release(owner, now));
+                });
     }
 
     /** The loop of one sender: claim → rules → throttle → send → record, one batch at a time. */
@@ -193,7 +202,8 @@ public class MessageDispatcher {
         /** @return whether more may be due right away */
         private Uni<Boolean> tick() {
             Instant now = clock.instant();
-            if (stopping || pausedUntil != null && pausedUntil.isAfter(now) || !now.isBefore(leaseUntil)) {
+            // a batch may take up to the Cloud API timeout: only start one well inside our lease
+            if (stopping || pausedUntil != null && pausedUntil.isAfter(now) || !now.plus(LEASE_MARGIN).isBefore(leaseUntil)) {
                 return Uni.createFrom().item(false);
             }
             if (breakers.currentState(CloudApiClient.BREAKER) == CircuitBreakerState.OPEN) {
