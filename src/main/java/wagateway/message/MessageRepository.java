@@ -119,7 +119,7 @@ public class MessageRepository {
     Uni<Optional<StoredMessage>> findById(SqlClient client, UUID id) {
         return client.preparedQuery("select " + COLUMNS + ", (select coalesce(json_agg(json_build_object("
                 + "'status', e.status, 'source', e.source, 'at', e.occurred_at, 'errorCode', e.error_code, "
-                + "'errorTitle', e.error_title, 'errorDetail', e.error_detail, 'details', e.details) order by e.occurred_at, e.id), "
+                + "'errorTitle', e.error_title, 'errorDetail', e.error_detail, 'details', e.details) order by e.id), "
                 + "'[]'::json) from message_event e where e.message_id = m.id) as timeline "
                 + "from outbound_message m where id = $1")
                 .execute(Tuple.of(id)).map(rows -> first(rows).map(MessageRepository::stored));
