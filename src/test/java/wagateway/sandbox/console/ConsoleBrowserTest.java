@@ -246,5 +246,14 @@ class ConsoleBrowserTest {
         page.keyboard().press("Enter");
         assertThat(page.locator("#chat-title")).hasText("Bruno Lima");
         assertThat(page.locator("#reads-toggle")).not().isChecked();
+
+        // a phone-sized window: the panes stack, the composer stays usable
+        page.setViewportSize(390, 844);
+        page.locator("#composer-text").scrollIntoViewIfNeeded();
+        assertThat(page.locator("#composer-text")).isVisible();
+        assertThat(page.locator("#composer-text")).isInViewport();
+        page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target/console-narrow.png")).setFullPage(true));
+        Object overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth");
+        assertThat(overflow).as("no horizontal scrolling on a narrow window").isEqualTo(false);
     }
 }
