@@ -165,6 +165,7 @@ public class GraphSendService {
         if (!body.hasNonNull("message_id") || body.get("message_id").asText().isBlank()) {
             return GraphAnswer.error(GraphErrors.missingParameter("message_id is required"));
         }
+        ledger.markInboundRead(body.get("message_id").asText());
         return new GraphAnswer(200, JSON.objectNode().put("success", true));
     }
 

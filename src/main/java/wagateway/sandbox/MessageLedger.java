@@ -9,12 +9,24 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Every message the sandbox accepted, keyed by wamid, for {@code GET /sandbox/messages} and status reporting. */
+import wagateway.support.PhoneNumbers;
+
+/**
+ * Every message the sandbox accepted, keyed by wamid, for {@code GET /sandbox/messages} and status reporting,
+ * and every message its customers wrote (for the console's threads). Each change is published to
+ * {@link SandboxActivity}.
+ */
 @ApplicationScoped
 public class MessageLedger {
 
     private final Map<String, SandboxMessage> messages = new ConcurrentHashMap<>();
+    private final Map<String, CustomerMessage> inbound = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final SandboxActivity activity;
+
+    MessageLedger(SandboxActivity activity) {
+        this.activity = activity;
+    }
 
     long nextSeq() {
         return sequence.incrementAndGet();
@@ -22,6 +34,27 @@ public class MessageLedger {
 
     public void add(SandboxMessage message) {
         messages.put(message.wamid(), message);
+        activity.publish("message", PhoneNumbers.fromWaId(message.waId()));
+    }
+
+    /** A customer wrote to the business. */
+    public void addInbound(CustomerMessage message) {
+        inbound.put(message.wamid(), message);
+        activity.publish("inbound", message.phone());
+    }
+
+    /** The business marked a customer's message read; unknown wamids are ignored, as Meta does. */
+    public void markInboundRead(String wamid) {
+        CustomerMessage read = inbound.computeIfPresent(wamid, (id, message) -> message.read());
+        if (read != null) {
+            activity.publish("status", read.phone());
+        }
+    }
+
+    /** What the customer with this phone (E.164 with '+') wrote, oldest first. */
+    public List<CustomerMessage> inboundFrom(String phone) {
+        return inbound.values().stream().filter(m -> m.phone().equals(phone))
+                .sorted(Comparator.comparingLong(CustomerMessage::seq)).toList();
     }
 
     public Optional<SandboxMessage> find(String wamid) {
@@ -30,7 +63,10 @@ public class MessageLedger {
 
     /** Records a status the sandbox reported (forward only). */
     public void report(String wamid, String status, Integer errorCode) {
-        messages.computeIfPresent(wamid, (id, message) -> message.reported(status, errorCode));
+        SandboxMessage updated = messages.computeIfPresent(wamid, (id, message) -> message.reported(status, errorCode));
+        if (updated != null) {
+            activity.publish("status", PhoneNumbers.fromWaId(updated.waId()));
+        }
     }
 
     /** @param waId digits without '+', or null for all */
@@ -43,5 +79,6 @@ public class MessageLedger {
 
     public void clear() {
         messages.clear();
+        inbound.clear();
     }
 }

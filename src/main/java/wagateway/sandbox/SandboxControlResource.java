@@ -33,8 +33,11 @@ public class SandboxControlResource {
     private final FaultInjector faults;
     private final TemplateCatalog templates;
     private final SandboxReset reset;
+    private final SandboxActivity activity;
 
-    SandboxControlResource(MessageLedger ledger, FaultInjector faults, TemplateCatalog templates, SandboxReset reset) {
+    SandboxControlResource(MessageLedger ledger, FaultInjector faults, TemplateCatalog templates, SandboxReset reset,
+            SandboxActivity activity) {
+        this.activity = activity;
         this.ledger = ledger;
         this.faults = faults;
         this.templates = templates;
@@ -71,7 +74,9 @@ public class SandboxControlResource {
             if (!errors.isEmpty()) {
                 throw SandboxCustomerService.invalid(errors);
             }
-            return faults.replace(given);
+            FaultSettings inForce = faults.replace(given);
+            activity.publish("faults", null);
+            return inForce;
         });
     }
 

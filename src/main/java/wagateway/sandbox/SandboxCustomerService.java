@@ -33,9 +33,11 @@ public class SandboxCustomerService {
     private final WebhookDeliverer webhooks;
     private final Clock clock;
     private final GatewayConfig config;
+    private final SandboxActivity activity;
 
     SandboxCustomerService(CustomerDirectory customers, MessageLedger ledger, WebhookDeliverer webhooks, Clock clock,
-            GatewayConfig config) {
+            GatewayConfig config, SandboxActivity activity) {
+        this.activity = activity;
         this.customers = customers;
         this.ledger = ledger;
         this.webhooks = webhooks;
@@ -64,6 +66,7 @@ public class SandboxCustomerService {
                 s.marketingOptedOut() != null ? s.marketingOptedOut() : defaults.marketingOptedOut(),
                 s.readsMessages() != null ? s.readsMessages() : defaults.readsMessages(), answerDelay);
         customers.put(customer);
+        activity.publish("customer", phone);
         Log.debugf("Sandbox customer %s configured", PhoneNumbers.mask(phone));
         return view(customer);
     }
@@ -129,7 +132,9 @@ public class SandboxCustomerService {
         String wamid = SandboxIds.wamid(customer.waId());
         ObjectNode payload = WebhookPayloads.inbound(phoneNumberId, customer, wamid, now, type, content,
                 request.context(), referral ? WebhookPayloads.adReferral(wamid) : null);
-        webhooks.deliver(payload, Duration.ZERO, () -> { });
+        CustomerMessage written = new CustomerMessage(ledger.nextSeq(), wamid, phone, phoneNumberId, type, content,
+                request.context(), now, false);
+        webhooks.deliver(payload, Duration.ZERO, () -> ledger.addInbound(written));
         Log.debugf("Sandbox customer %s wrote (%s)", PhoneNumbers.mask(phone), type);
         return new CustomerMessageAnswer(wamid, phoneNumberId, type, window.openUntil().toString(), referral,
                 webhooks.url());

@@ -14,9 +14,11 @@ public class SandboxReset {
     private final FaultInjector faults;
     private final WebhookDeliverer webhooks;
     private final GraphSendService sends;
+    private final SandboxActivity activity;
 
     SandboxReset(CustomerDirectory customers, TemplateCatalog templates, MessageLedger ledger, FaultInjector faults,
-            WebhookDeliverer webhooks, GraphSendService sends) {
+            WebhookDeliverer webhooks, GraphSendService sends, SandboxActivity activity) {
+        this.activity = activity;
         this.customers = customers;
         this.templates = templates;
         this.ledger = ledger;
@@ -32,6 +34,7 @@ public class SandboxReset {
         ledger.clear();
         faults.reset();
         sends.resetLimits();
+        activity.publish("reset", null);
         Log.debug("Sandbox reset");
     }
 }
