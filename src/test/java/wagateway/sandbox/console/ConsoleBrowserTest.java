@@ -192,7 +192,7 @@ class ConsoleBrowserTest {
         assertThat(rendered.locator(".template-body")).containsText("{{1}} = Ana");
         assertThat(rendered.locator(".template-body")).containsText("{{2}} = $12.34");
         assertThat(rendered).hasAttribute("data-status", "read");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("docs/console-chat.png")));
+        page.screenshot(new Page.ScreenshotOptions().setPath(screenshot("console-chat.png")));
     }
 
     @Test
@@ -240,7 +240,7 @@ class ConsoleBrowserTest {
         await().atMost(PATIENCE).until(() -> "opted_out".equals(given().auth().oauth2("test-key")
                 .get("/v1/contacts/" + phone).then().statusCode(200).extract().path("consent.status")));
         assertThat(page.locator("#thread li[data-kind=customer]").last()).containsText("STOP");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("docs/console-customers.png")));
+        page.screenshot(new Page.ScreenshotOptions().setPath(screenshot("console-customers.png")));
 
         page.locator("#customer-list button.customer[data-phone='" + quiet + "']").focus();
         page.keyboard().press("Enter");
@@ -255,5 +255,13 @@ class ConsoleBrowserTest {
         page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target/console-narrow.png")).setFullPage(true));
         Object overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth");
         assertThat(overflow).as("no horizontal scrolling on a narrow window").isEqualTo(false);
+    }
+
+    /**
+     * Screenshots go to target/screenshots; to refresh the two kept in docs/ for the README, run with
+     * {@code -Dconsole.screenshots=docs}.
+     */
+    private static java.nio.file.Path screenshot(String name) {
+        return Paths.get(System.getProperty("console.screenshots", "target/screenshots"), name);
     }
 }
