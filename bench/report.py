@@ -25,7 +25,7 @@ def median(values):
 
 
 limits = {}
-for name in ("insert", "lifecycle"):
+for name in ("insert", "insert-no-notify", "lifecycle"):
     limits[name] = median([r["tps"] for r in section("limit") if r["name"] == name])
 
 accept = {r["name"]: r["result"] for r in section("accept")}
@@ -78,11 +78,15 @@ lines = [
     f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {java}, PostgreSQL {pg}. "
     f"Settings: {settings}. Medians of the runs; latencies in ms.",
     "",
+    "Machine load average (1 min, all users) at each phase: "
+    + ", ".join(f"{r['name']} {r['loadavg']}" for r in section("load")) + ".",
+    "",
     "## Limits of our schema (pgbench, same PostgreSQL, same concurrency as the gateway's pool)",
     "",
     "| limit | tps |",
     "|---|---:|",
     f"| (a) one outbound_message insert per transaction | {fmt(limits['insert'])} |",
+    f"| (a′) the same insert with the schema's NOTIFY trigger disabled | {fmt(limits['insert-no-notify'])} |",
     f"| (b) naive lifecycle: insert, claim, sent, delivered, read as 5 transactions (messages/s) | {fmt(limits['lifecycle'])} |",
     "",
     "## Accept (`POST /v1/messages`, dispatcher off)",

@@ -48,6 +48,8 @@ cleanup() {
 trap cleanup EXIT
 log() { printf '\n== %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 raw() { echo "$1" >>"$RAW"; }
+# The machine's load (other users included) when each phase starts: the context of every figure.
+loadavg() { raw "{\"section\":\"load\",\"name\":\"$1\",\"loadavg\":$(cut -d' ' -f1 /proc/loadavg)}"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
@@ -69,6 +71,7 @@ driver() { "$JAVA" -Xmx512m -cp "$OUT/classes" wagateway.bench.LoadDriver url="h
     recipients=$RECIPIENTS "$@"; }
 
 # --- 1. the physical limit of our schema -----------------------------------------------------------
+loadavg start
 if phase limits; then
 log "pgbench limits ($CLIENTS clients, ${RUNS}x${DURATION}s each, median)"
 $PG -d postgres -c "drop database if exists $LIMIT_DB with (force)" -c "create database $LIMIT_DB"
@@ -88,6 +91,10 @@ pgbench_tps() { # script label
     done
 }
 pgbench_tps bench/pgbench-insert.sql insert
+# (a') the same insert without the schema's NOTIFY trigger: what the per-statement pg_notify costs
+$PG -d "$LIMIT_DB" -c "alter table outbound_message disable trigger outbound_message_inserted"
+pgbench_tps bench/pgbench-insert.sql insert-no-notify
+$PG -d "$LIMIT_DB" -c "alter table outbound_message enable trigger outbound_message_inserted"
 pgbench_tps bench/pgbench-lifecycle.sql lifecycle
 $PG -d postgres -c "drop database if exists $LIMIT_DB with (force)"
 fi
@@ -170,6 +177,7 @@ clear_messages() { $PG -d "$DB" -c "truncate outbound_message, event_outbox, web
 
 # --- 2. accept -------------------------------------------------------------------------------------
 if phase accept; then
+loadavg accept
 log "accept (dispatcher off: the accept path alone)"
 sample_rss
 accept() { # label driver-args...
@@ -193,6 +201,7 @@ clear_messages
 if phase e2e; then
 # --- 3. end to end ---------------------------------------------------------------------------------
 log "end to end: ${E2E_RATE} msg/s offered for ${E2E_SECONDS}s, one sender limited to 1000 mps"
+loadavg end-to-end
 start_gateway true "end-to-end phase"
 sample_rss
 e2e_run() { # run-number (0 = warm-up)
@@ -233,6 +242,7 @@ stop_gateway
 fi
 
 # --- report ----------------------------------------------------------------------------------------
+loadavg end
 log "report"
 python3 bench/report.py "$RAW" "$OUT" "clients=$CLIENTS concurrency=$CONCURRENCY runs=$RUNS duration=${DURATION}s batch=$BATCH_SIZE e2e=${E2E_RATE}/s x ${E2E_SECONDS}s"
 cat "$OUT/results.md"

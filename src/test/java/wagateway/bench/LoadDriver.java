@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -140,16 +141,30 @@ public final class LoadDriver {
         CountDownLatch done = new CountDownLatch(total);
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
         long start = System.nanoTime();
+        // At most maxInFlight connections: beyond that, due requests queue here (an overloaded server
+        // must not make the driver open thousands of sockets); their latency still counts from the
+        // intended time.
+        int maxInFlight = Integer.parseInt(options.getOrDefault("max-in-flight", "256"));
+        AtomicInteger inFlight = new AtomicInteger();
+        ConcurrentLinkedQueue<Long> backlog = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < total; i++) {
             long intended = start + i * interval;
             long wait;
             while ((wait = intended - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
             }
-            send(1).whenComplete((status, error) -> {
-                recorder.record(System.nanoTime() - intended, error == null && status == 202);
-                done.countDown();
-            });
+            if (inFlight.incrementAndGet() > maxInFlight) {
+                inFlight.decrementAndGet();
+                backlog.add(intended);
+                // the sends may all have answered meanwhile: then nobody else would take it
+                Long next;
+                while (inFlight.get() < maxInFlight && (next = backlog.poll()) != null) {
+                    inFlight.incrementAndGet();
+                    openSend(next, recorder, done, inFlight, backlog);
+                }
+            } else {
+                openSend(intended, recorder, done, inFlight, backlog);
+            }
         }
         // bounded: what has not answered 5 s after the last send counts as an error (the run stays short
         // on an overloaded machine, and an unanswered request is not a latency we can report)
@@ -158,6 +173,20 @@ public final class LoadDriver {
         }
         // throughput of an open loop is the answered rate over the offered window
         return recorder.result(Math.max(System.nanoTime() - start, TimeUnit.SECONDS.toNanos(seconds)), 1);
+    }
+
+    private void openSend(long intended, Recorder recorder, CountDownLatch done, AtomicInteger inFlight,
+            ConcurrentLinkedQueue<Long> backlog) {
+        send(1).whenComplete((status, error) -> {
+            recorder.record(System.nanoTime() - intended, error == null && status == 202);
+            done.countDown();
+            Long next = backlog.poll();
+            if (next != null) {
+                openSend(next, recorder, done, inFlight, backlog);
+            } else {
+                inFlight.decrementAndGet();
+            }
+        });
     }
 
     private CompletableFuture<Integer> send(int batchSize) {
