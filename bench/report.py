@@ -113,7 +113,7 @@ lines += [
 ]
 if e2e:
     lines += [
-        f"| messages (read / not read) | {e2e['read']} / {e2e['failed']} | |",
+        f"| messages (read / not read) | {e2e['read']} / {e2e.get('notRead', e2e.get('failed'))} | |",
         f"| end-to-end msgs/s (read ÷ first accept → last read) | {fmt(e2e['msgsPerSecond'])} | {fmt(ratio(e2e['msgsPerSecond'], limits['lifecycle']), 2)} |",
         f"| sent msgs/s | {fmt(e2e['sentPerSecond'])} | {fmt(ratio(e2e['sentPerSecond'], limits['lifecycle']), 2)} |",
         f"| accept → sent p50 / p95 / p99 / max | {fmt(e2e['sentP50Ms'], 1)} / {fmt(e2e['sentP95Ms'], 1)} / {fmt(e2e['sentP99Ms'], 1)} / {fmt(e2e['sentMaxMs'], 1)} | |",

@@ -211,7 +211,8 @@ e2e_run() { # run-number (0 = warm-up)
         >"$OUT/e2e-$1.jsonl"
     total=$($PG -d "$DB" -c "select count(*) from outbound_message where created_at >= '$since'")
     # bounded: 30 s after the last accept; what is not read by then shows as "not read"
-    for _ in $(seq 1 300); do
+    local deadline=$((SECONDS + 30))
+    while ((SECONDS < deadline)); do
         done_=$($PG -d "$DB" -c "select count(*) from outbound_message where created_at >= '$since' and status in ('read','failed','rejected','expired')")
         [[ "$done_" -ge "$total" ]] && break
         sleep 0.1
@@ -223,7 +224,7 @@ e2e_run() { # run-number (0 = warm-up)
                    where e.status = 'read' and e.source = 'webhook')
         select json_build_object('section','e2e','run',$1,'messages',count(*),
             'read', count(*) filter (where status = 'read'),
-            'failed', count(*) filter (where status <> 'read'),
+            'notRead', count(*) filter (where status <> 'read'),
             'seconds', extract(epoch from (select last_read from r) - min(created_at)),
             'msgsPerSecond', count(*) filter (where status = 'read') / nullif(extract(epoch from (select last_read from r) - min(created_at)), 0),
             'sentPerSecond', count(sent_at) / nullif(extract(epoch from max(sent_at) - min(created_at)), 0),
