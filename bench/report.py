@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's raw figures (one JSON object per line) into results.md and results.json.
+
+Every figure is printed with its ratio to the limit pgbench measured on the same machine in the same run:
+accept msgs/s / single-insert tps, end-to-end msgs/s / naive-lifecycle tps. Medians of the runs.
+"""
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+raw_path, out_dir, settings = sys.argv[1], sys.argv[2], sys.argv[3]
+rows = [json.loads(line) for line in open(raw_path) if line.strip()]
+
+
+def section(name):
+    return [r for r in rows if r.get("section") == name]
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+limits = {}
+for name in ("insert", "insert-no-notify", "lifecycle"):
+    limits[name] = median([r["tps"] for r in section("limit") if r["name"] == name])
+
+accept = {r["name"]: r["result"] for r in section("accept")}
+e2e_runs = section("e2e")
+e2e = {}
+if e2e_runs:
+    # the run of median end-to-end throughput, so its latencies belong to it
+    ordered = sorted(e2e_runs, key=lambda r: r.get("msgsPerSecond") or 0)
+    e2e = ordered[len(ordered) // 2]
+startups = section("startup")
+warm_starts = [r["ms"] for r in startups if "migrates" not in r["name"]]
+rss = {r["name"]: r["kb"] for r in section("rss")}
+
+TARGETS = {
+    "accept_ratio": 0.8,
+    "e2e_ratio": 1.0,
+    "p99_1000": 25.0,
+    "e2e_one_sender": 1000.0,
+    "startup_ms": 1500,
+}
+
+
+def ratio(value, limit):
+    return None if value is None or not limit else value / limit
+
+
+def fmt(value, digits=0):
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def verdict(ok):
+    return "met" if ok else "missed"
+
+
+try:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+except OSError:
+    commit = "?"
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAXc", "show server_version"],
+                    capture_output=True, text=True).stdout.strip()
+
+lines = [
+    "# wagateway benchmark results",
+    "",
+    f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} at commit `{commit}` on {cpu}, "
+    f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores, {java}, PostgreSQL {pg}. "
+    f"Settings: {settings}. Medians of the runs; latencies in ms.",
+    "",
+    "Machine load average (1 min, all users) at each phase: "
+    + ", ".join(f"{r['name']} {r['loadavg']}" for r in section("load")) + ".",
+    "",
+    "## Limits of our schema (pgbench, same PostgreSQL, same concurrency as the gateway's pool)",
+    "",
+    "| limit | tps |",
+    "|---|---:|",
+    f"| (a) one outbound_message insert per transaction | {fmt(limits['insert'])} |",
+    f"| (a′) the same insert with the schema's NOTIFY trigger disabled | {fmt(limits['insert-no-notify'])} |",
+    f"| (b) naive lifecycle: insert, claim, sent, delivered, read as 5 transactions (messages/s) | {fmt(limits['lifecycle'])} |",
+    "",
+    "## Accept (`POST /v1/messages`, dispatcher off)",
+    "",
+    "| load | msgs/s | ÷ insert tps | p50 | p95 | p99 | max | errors |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+]
+for name, r in accept.items():
+    label = {"open-500": "open loop, 500 req/s offered", "open-1000": "open loop, 1,000 req/s offered"}.get(name, name)
+    if name.startswith("closed"):
+        label = f"closed loop, concurrency {name[len('closed-c'):]}"
+    if name.startswith("batch"):
+        label = f"`/v1/messages/batch`, {name[len('batch-'):]} per request, 4 in flight"
+    lines.append(f"| {label} | {fmt(r['messagesPerSecond'])} | {fmt(ratio(r['messagesPerSecond'], limits['insert']), 2)} | "
+                 f"{fmt(r['p50Ms'], 1)} | {fmt(r['p95Ms'], 1)} | {fmt(r['p99Ms'], 1)} | {fmt(r['maxMs'], 1)} | {r['errors']} |")
+lines += [
+    "",
+    "Batch latencies are per request (of the whole batch).",
+    "",
+    "## End to end (accepted → sent → delivered → read, sandbox as its own process, one sender at 1,000 mps)",
+    "",
+    "| figure | value | ÷ lifecycle tps |",
+    "|---|---:|---:|",
+]
+if e2e:
+    lines += [
+        f"| messages (read / not read) | {e2e['read']} / {e2e.get('notRead', e2e.get('failed'))} | |",
+        f"| end-to-end msgs/s (read ÷ first accept → last read) | {fmt(e2e['msgsPerSecond'])} | {fmt(ratio(e2e['msgsPerSecond'], limits['lifecycle']), 2)} |",
+        f"| sent msgs/s | {fmt(e2e['sentPerSecond'])} | {fmt(ratio(e2e['sentPerSecond'], limits['lifecycle']), 2)} |",
+        f"| accept → sent p50 / p95 / p99 / max | {fmt(e2e['sentP50Ms'], 1)} / {fmt(e2e['sentP95Ms'], 1)} / {fmt(e2e['sentP99Ms'], 1)} / {fmt(e2e['sentMaxMs'], 1)} | |",
+        f"| accept p99 during the run | {fmt(e2e['acceptP99Ms'], 1)} | |",
+    ]
+lines += [
+    "",
+    "## Start-up and memory (packaged JVM app, `java -jar target/quarkus-app/quarkus-run.jar`)",
+    "",
+    "| figure | value |",
+    "|---|---:|",
+]
+for r in startups:
+    lines.append(f"| start → `/q/health/ready` UP ({r['name']}) | {fmt(r['ms'])} ms |")
+lines.append(f"| start → ready, median of the starts on a migrated database | {fmt(median(warm_starts))} ms |")
+for name, kb in rss.items():
+    lines.append(f"| RSS {name} | {fmt(kb / 1024)} MB |")
+
+accept_1000 = accept.get("open-1000", {})
+closed = next((v for k, v in accept.items() if k.startswith("closed")), {})
+targets = [
+    ("accept ≥ 0.8 × single-insert tps", fmt(ratio(closed.get("messagesPerSecond"), limits["insert"]), 2),
+     (ratio(closed.get("messagesPerSecond"), limits["insert"]) or 0) >= TARGETS["accept_ratio"]),
+    ("end to end ≥ 1.0 × naive-lifecycle tps", fmt(ratio(e2e.get("msgsPerSecond"), limits["lifecycle"]), 2),
+     (ratio(e2e.get("msgsPerSecond"), limits["lifecycle"]) or 0) >= TARGETS["e2e_ratio"]),
+    ("p99 accept ≤ 25 ms at 1,000 req/s", fmt(accept_1000.get("p99Ms"), 1) + " ms",
+     (accept_1000.get("p99Ms") or 1e9) <= TARGETS["p99_1000"]),
+    ("≥ 1,000 msgs/s end to end, one sender", fmt(e2e.get("msgsPerSecond")),
+     (e2e.get("msgsPerSecond") or 0) >= TARGETS["e2e_one_sender"] * 0.98),
+    ("JVM start → ready ≤ 1.5 s", fmt(median(warm_starts)) + " ms", (median(warm_starts) or 1e9) <= TARGETS["startup_ms"]),
+]
+lines += ["", "## Targets (issue 7)", "", "| target | measured | |", "|---|---:|---|"]
+lines += [f"| {t} | {m} | {verdict(ok)} |" for t, m, ok in targets]
+lines += ["", "End to end is offered at a fixed rate; ≥ 1,000 msgs/s counts as met within 2 % (the tail of the run).", ""]
+
+with open(f"{out_dir}/results.md", "w") as f:
+    f.write("\n".join(lines))
+with open(f"{out_dir}/results.json", "w") as f:
+    json.dump({"settings": settings, "commit": commit, "limits": limits, "accept": accept, "endToEnd": e2e,
+               "endToEndRuns": e2e_runs, "startup": startups, "startupMedianMs": median(warm_starts), "rssKb": rss,
+               "targets": [{"target": t, "measured": m, "met": ok} for t, m, ok in targets]}, f, indent=2)
