@@ -15,8 +15,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import wagateway.config.GatewayConfig;
 
 /**
- * LISTENs on {@code wagateway_queue} (a statement trigger NOTIFYs on every insert) so a new message is
- * picked up within milliseconds rather than at the next poll. Reconnects by itself after a database
+ * LISTENs on {@code wagateway_queue} ({@link QueueSignal} NOTIFYs after accepts on any replica) so a new
+ * message is picked up within milliseconds rather than at the next poll. Reconnects by itself after a database
  * restart; the poll covers the gap.
  */
 @ApplicationScoped

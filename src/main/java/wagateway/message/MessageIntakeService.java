@@ -48,10 +48,12 @@ public class MessageIntakeService {
     private final ObjectMapper mapper;
     private final MessagePolicy policy;
     private final MeterRegistry metrics;
+    private final wagateway.dispatch.QueueSignal signal;
 
-    MessageIntakeService(MessageRequestValidator validator, MessageRepository repository, RecipientRepository recipients,
+    MessageIntakeService(wagateway.dispatch.QueueSignal signal, MessageRequestValidator validator, MessageRepository repository, RecipientRepository recipients,
             StatusChangeRecorder recorder, Pool pool, Clock clock, ObjectMapper mapper, GatewayConfig config,
             MeterRegistry metrics) {
+        this.signal = signal;
         this.validator = validator;
         this.repository = repository;
         this.recipients = recipients;
@@ -90,6 +92,7 @@ public class MessageIntakeService {
             }
             return repository.insert(List.of(message)).chain(inserted -> {
                 if (!inserted.isEmpty()) {
+                    signal.accepted();
                     metrics.counter("wagateway_messages_accepted_total", "type", message.type()).increment();
                     return Uni.createFrom().item(new Accepted(accepted(message), false));
                 }
@@ -159,6 +162,7 @@ public class MessageIntakeService {
                 return Uni.createFrom().item(List.of(results));
             }
             return repository.insert(toInsert).map(ids -> {
+                signal.accepted();
                 metrics.counter("wagateway_messages_accepted_total", "type", "batch").increment(ids.size());
                 return List.of(results);
             });
