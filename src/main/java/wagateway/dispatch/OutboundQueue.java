@@ -369,6 +369,7 @@ public class OutboundQueue {
      */
     private Uni<Void> afterOutcomes(SqlClient tx, List<Outcome> outcomes, Instant now) {
         Uni<Void> chain = Uni.createFrom().voidItem();
+        List<Outcome.Sent> sent = new ArrayList<>();
         for (Outcome o : outcomes) {
             Integer code = o instanceof Outcome.Failed f ? f.code() : o instanceof Outcome.Retry r ? r.code() : null;
             String phone = o.message().recipient();
@@ -378,11 +379,29 @@ public class OutboundQueue {
                 var change = ConsentChange.fromWhatsApp(phone, ConsentChange.OPTED_OUT, ConsentChange.SCOPE_MARKETING,
                         "cloud_api_131050", o.message().id().toString(), now, null);
                 chain = chain.chain(() -> consent.record(tx, change).replaceWithVoid());
-            } else if (o instanceof Outcome.Sent sent && sent.wamid() != null) {
-                chain = chain.chain(() -> orphans.applyOrphans(tx, sent.message().id(), sent.wamid()));
+            } else if (o instanceof Outcome.Sent s && s.wamid() != null) {
+                sent.add(s);
             }
         }
-        return chain;
+        return sent.isEmpty() ? chain : chain.chain(() -> applyOrphans(tx, sent));
+    }
+
+    /** One query finds which of the batch's wamids Meta reported before we knew them; only those are applied. */
+    private Uni<Void> applyOrphans(SqlClient tx, List<Outcome.Sent> sent) {
+        String[] wamids = sent.stream().map(Outcome.Sent::wamid).toArray(String[]::new);
+        return tx.preparedQuery("select distinct wamid from orphan_status where wamid = any($1)")
+                .execute(Tuple.tuple().addArrayOfString(wamids))
+                .chain(rows -> {
+                    Set<String> waiting = new HashSet<>();
+                    rows.forEach(r -> waiting.add(r.getString(0)));
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Outcome.Sent s : sent) {
+                        if (waiting.contains(s.wamid())) {
+                            chain = chain.chain(() -> orphans.applyOrphans(tx, s.message().id(), s.wamid()));
+                        }
+                    }
+                    return chain;
+                });
     }
 
     /** Puts back rows whose lease ran out (their replica died mid-batch): at-least-once after a crash. */

@@ -147,4 +147,28 @@ class OutboundQueueTest {
         assertThat(TestDb.query("select status, lease_owner from outbound_message where id = ?", id).get(0))
                 .containsEntry("status", "sending").containsEntry("lease_owner", "survivor");
     }
+
+    @Test
+    void statusesMetaSentBeforeWeKnewTheWamidAreAppliedWhenWeRecordIt() {
+        String sender = "unit-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        String phone = TestDb.freshPhone();
+        TestDb.optIn(phone);
+        UUID id = insert(sender, phone, 1, now.minusSeconds(1));
+        UUID other = insert(sender, TestDb.freshPhone(), 1, now.minusSeconds(1));
+        TestDb.optIn((String) TestDb.query("select recipient from outbound_message where id = ?", other).get(0).get("recipient"));
+        String wamid = "wamid.ORPHAN-" + UUID.randomUUID();
+        TestDb.update("insert into orphan_status (wamid, status, occurred_at, payload, received_at) values (?, 'delivered', now(), "
+                + "?::jsonb, now())", wamid, "{\"id\":\"" + wamid + "\",\"status\":\"delivered\",\"timestamp\":\"" + now.getEpochSecond()
+                + "\",\"recipient_id\":\"" + phone.substring(1) + "\"}");
+        var claim = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        assertThat(claim.toSend()).hasSize(2);
+        var sent = claim.toSend().stream().map(t -> (Outcome) new Outcome.Sent(t.message(),
+                t.message().id().equals(id) ? wamid : "wamid.PLAIN-" + UUID.randomUUID(), false)).toList();
+        queue.record(sent, "owner-a", now).await().atMost(WAIT);
+        assertThat(TestDb.query("select status, wamid from outbound_message where id = ?", id).get(0))
+                .containsEntry("status", "delivered").containsEntry("wamid", wamid);
+        assertThat(TestDb.query("select status from outbound_message where id = ?", other).get(0)).containsEntry("status", "sent");
+        assertThat(TestDb.count("select count(*) from orphan_status where wamid = ?", wamid)).isZero();
+    }
 }
