@@ -38,8 +38,6 @@ public class MessageStatusRecorder {
     /** Statuses Meta sends for our messages; anything else is kept in the timeline only. */
     private static final Set<MessageStatus> META_STATUSES = Set.of(MessageStatus.SENT, MessageStatus.DELIVERED,
             MessageStatus.READ, MessageStatus.PLAYED, MessageStatus.FAILED);
-    /** Failures another channel (SMS, email) could cover: undeliverable / not on WhatsApp, window closed. */
-    static final Set<Integer> FALLBACK_CODES = Set.of(131026, 131047);
     static final int REENGAGEMENT = 131047;
     static final int MARKETING_STOPPED = 131050;
 
@@ -156,7 +154,7 @@ public class MessageStatusRecorder {
         if (error != null) {
             event.put("error", new JsonObject().put("code", error.code()).put("title", error.title())
                     .put("detail", error.detail()));
-            if (error.code() != null && FALLBACK_CODES.contains(error.code())) {
+            if (wagateway.dispatch.SendErrorClassifier.fallbackSuggested(error.code())) {
                 event.put("fallbackSuggested", true);
             }
         }
