@@ -2,11 +2,11 @@ package wagateway.cloudapi;
 
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,17 +46,20 @@ public class CloudApiClient {
 
     /**
      * Sends one message body (already in the Cloud API's shape) from a sender's phone number.
-     * Timeout and breaker settings can be tuned with
-     * {@code quarkus.fault-tolerance."wagateway.cloudapi.CloudApiClient/send".timeout.value} and
+     * {@code gateway.cloud-api.timeout} bounds the call: it is applied here on the {@code Uni} rather than
+     * with {@code @Timeout}, whose value is an annotation constant and could not follow that property.
+     * A timeout fails the call, so the breaker below counts it. Breaker settings can be tuned with
      * {@code quarkus.fault-tolerance."cloud-api".circuit-breaker.*}-style keys (see README "Resilience").
      */
-    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
             successThreshold = 2)
     @CircuitBreakerName(BREAKER)
     public Uni<SendOutcome> send(GatewayConfig.Sender sender, JsonNode body) {
         Timer.Sample sample = Timer.start(metrics);
         return rest.messages(config.cloudApi().version(), sender.phoneNumberId(), "Bearer " + sender.accessToken(), body)
+                // cancelling the subscription aborts the HTTP request
+                .ifNoItem().after(config.cloudApi().timeout())
+                .failWith(() -> new TimeoutException("no Cloud API answer within " + config.cloudApi().timeout()))
                 .map(answer -> (SendOutcome) new SendOutcome.Accepted(answer.path("messages").path(0).path("id").asText(null),
                         answer.path("messages").path(0).path("message_status").asText(null)))
                 .onFailure(CloudApiException.class).recoverWithUni(e -> {
