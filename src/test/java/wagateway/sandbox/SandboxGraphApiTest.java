@@ -128,8 +128,10 @@ class SandboxGraphApiTest extends SandboxTestBase {
 
     @Test
     void marksMessagesRead() {
-        send("{\"messaging_product\":\"whatsapp\",\"status\":\"read\",\"message_id\":\"wamid.abc\"}")
-                .statusCode(200).body("success", equalTo(true));
+        String wamid = customerWrites(newPhone(), "hello");
+        org.awaitility.Awaitility.await().until(() -> !given().get("/sandbox/reads").then().extract().jsonPath().getList("$").isEmpty()
+                || send("{\"messaging_product\":\"whatsapp\",\"status\":\"read\",\"message_id\":\"" + wamid + "\"}")
+                        .extract().statusCode() == 200);
         send("{\"messaging_product\":\"whatsapp\",\"status\":\"read\"}")
                 .statusCode(400).body("error.code", equalTo(131008));
     }
