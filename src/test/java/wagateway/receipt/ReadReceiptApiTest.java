@@ -138,6 +138,14 @@ class ReadReceiptApiTest {
         read(outbound, null).statusCode(422).contentType("application/problem+json")
                 .body("type", equalTo("urn:wagateway:problem:not-inbound"));
 
+        // written to a business number no sender is configured for: nobody could send its receipt
+        String orphan = UUID.randomUUID().toString();
+        TestDb.update("insert into inbound_message (id, wamid, phone_number_id, sender, from_phone, type, content, sent_at, received_at) "
+                + "values (?::uuid, ?, '999999999999999', null, ?, 'text', '{}'::jsonb, now(), now())",
+                orphan, "wamid.OTHER-NUMBER-" + orphan, TestDb.freshPhone());
+        read(orphan, null).statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo("urn:wagateway:problem:no-sender"));
+
         String id = (String) customerWrote(TestDb.freshPhone(), "100000000000001").get("id");
         read(id, "{\"typing\": \"yes\"}").statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("typing"));
