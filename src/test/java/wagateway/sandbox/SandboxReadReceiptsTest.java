@@ -111,6 +111,15 @@ class SandboxReadReceiptsTest extends SandboxTestBase {
         send(readBody(wamid, null)).statusCode(500).body("error.code", equalTo(131000));
         setFaults("{\"burst5xx\":1}");
         send(readBody(wamid, null)).statusCode(503);
+        setFaults("{\"connectionResetRate\":1.0}");
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> send(readBody(wamid, null)));
+        setFaults("{\"timeoutRate\":1.0}");
+        var shortWait = io.restassured.config.RestAssuredConfig.config().httpClient(
+                io.restassured.config.HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 500));
+        org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class, () -> given().config(shortWait)
+                .auth().oauth2(MAIN_TOKEN).contentType("application/json").body(readBody(wamid, null))
+                .post("/sandbox/graph/v25.0/" + MAIN_ID + "/messages"));
+        assertThat(reads(wamid)).as("no fault took a receipt").isEmpty();
         // delivery failures belong to sent messages: a read receipt has nothing to fail asynchronously
         setFaults("{\"errorRates\":{\"131026\":1.0}}");
         send(readBody(wamid, null)).statusCode(200);
