@@ -179,7 +179,7 @@ function renderItem(item, byId, reactions) {
   }
   html += item.kind === 'business' ? renderBusiness(item) : renderCustomer(item);
   const reaction = reactions.get(item.id);
-  html += `<footer class="meta"><time datetime="${escapeHtml(item.at)}">${time(item.at)}</time>${item.kind === 'business' ? ticks(item) : ''}</footer>`;
+  html += `<footer class="meta"><time datetime="${escapeHtml(item.at)}">${time(item.at)}</time>${item.kind === 'business' ? ticks(item) : readByBusiness(item)}</footer>`;
   if (reaction) html += `<span class="reaction" aria-label="reaction ${escapeHtml(reaction)}">${escapeHtml(reaction)}</span>`;
   li.innerHTML = html;
   for (const b of li.querySelectorAll('button[data-reply]')) {
@@ -211,6 +211,14 @@ function ticks(item) {
     case 'failed': return `${attempts}<span class="failed" role="status">⚠ failed ${escapeHtml(item.errorCode)} ${escapeHtml(item.errorTitle || '')}</span>`;
     default: return `${attempts}<span class="ticks pending" aria-label="accepted" title="accepted">🕓</span>`;
   }
+}
+
+// The customer's own message: blue ticks once the business sent its read receipt, and the business's
+// typing indicator while it shows (WhatsApp keeps it up to 25 s).
+function readByBusiness(item) {
+  const typing = item.typing ? '<span class="typing" role="status" aria-label="business is typing">typing…</span>' : '';
+  const read = item.status === 'read' ? '<span class="ticks read" aria-label="read by the business" title="read by the business">✓✓</span>' : '';
+  return typing + read;
 }
 
 function summary(item) {

@@ -53,6 +53,9 @@ public interface GatewayConfig {
     /** Queue draining and retries. */
     Dispatch dispatch();
 
+    /** What the gateway does with customer messages as they arrive. */
+    Inbound inbound();
+
     /** The built-in Cloud API simulator. */
     Sandbox sandbox();
 
@@ -168,6 +171,19 @@ public interface GatewayConfig {
     interface Template {
         /** Category of the template: utility, marketing or authentication. */
         String category();
+    }
+
+    interface Inbound {
+        /**
+         * Mark every new inbound message read at the Cloud API (blue ticks) as it arrives. The webhook only
+         * records the request; the sender's dispatcher sends it, within the sender's rate limit.
+         */
+        @WithDefault("false")
+        boolean markReadOnArrival();
+
+        /** With {@code mark-read-on-arrival}: also show the customer a typing indicator (Cloud API {@code typing_indicator}). */
+        @WithDefault("false")
+        boolean typingOnArrival();
     }
 
     interface Dispatch {

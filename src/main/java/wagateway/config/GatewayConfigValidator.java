@@ -53,6 +53,10 @@ public final class GatewayConfigValidator {
         if (config.dispatch().batchSize() < 1 || config.dispatch().maxAttempts() < 1) {
             problems.add("gateway.dispatch.batch-size and gateway.dispatch.max-attempts must be at least 1");
         }
+        if (config.inbound().typingOnArrival() && !config.inbound().markReadOnArrival()) {
+            // the Cloud API only takes a typing indicator together with a read receipt
+            problems.add("gateway.inbound.typing-on-arrival needs gateway.inbound.mark-read-on-arrival=true");
+        }
         if (config.pairRate().minInterval().isNegative()) {
             problems.add("gateway.pair-rate.min-interval must not be negative");
         }

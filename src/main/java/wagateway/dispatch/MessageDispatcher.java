@@ -30,7 +30,7 @@ import wagateway.throttle.SenderLeases;
 import wagateway.throttle.SlidingWindowRateLimiter;
 
 /**
- * Drains the queue: one {@link SenderLoop} per sender this replica holds the lease of. Woken within
+ * Drains the queue, and sends the read receipts owed ({@link ReadReceipts}): one {@link SenderLoop} per sender this replica holds the lease of. Woken within
  * milliseconds by LISTEN/NOTIFY ({@link QueueListener}), by its own timers when the rate limiter frees
  * room, and by a slow fallback poll ({@link DispatchJob}). Nothing here sleeps.
  */
@@ -56,12 +56,14 @@ public class MessageDispatcher {
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
     private final OutcomeMapper outcomes;
+    private final ReadReceipts readReceipts;
     private volatile boolean stopping;
 
     MessageDispatcher(OutboundQueue queue, SenderLeases leases, CloudApiClient cloudApi,
             CircuitBreakerMaintenance breakers, GatewayConfig config, Clock clock, Vertx vertx, ObjectMapper mapper,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, ReadReceipts readReceipts) {
         this.queue = queue;
+        this.readReceipts = readReceipts;
         this.leases = leases;
         this.cloudApi = cloudApi;
         this.breakers = breakers;
@@ -153,7 +155,11 @@ public class MessageDispatcher {
                 });
     }
 
-    /** The loop of one sender: claim → rules → throttle → send → record, one batch at a time. */
+    /**
+     * The loop of one sender: claim → rules → throttle → send → record, one batch at a time. Read receipts
+     * go in the same batches, through the same limiter, breaker check and lease: only the replica driving
+     * a sender calls the API for it.
+     */
     final class SenderLoop {
 
         private final String sender;
@@ -219,26 +225,57 @@ public class MessageDispatcher {
                 return Uni.createFrom().item(false);
             }
             int wanted = Math.min(permits, config.dispatch().batchSize());
+            // Read receipts first, up to half the tick: an agent is looking at the chat waiting for the blue
+            // ticks, and each is one small call. Half, so a burst of receipts never starves the messages
+            // (nor messages the receipts): permits one side leaves are used by the next tick right away.
+            int readShare = (wanted + 1) / 2;
             long started = System.nanoTime();
-            return queue.claim(sender, wanted, owner, now).chain(claim -> {
-                metrics.timer("wagateway_queue_claim_latency").record(Duration.ofNanos(System.nanoTime() - started));
-                if (claim.toSend().isEmpty()) {
-                    return Uni.createFrom().item(claim.claimed() == wanted);
-                }
-                int[] slots = limiter.acquire(clock.instant(), claim.toSend().size());
-                List<Uni<Outcome>> sends = new java.util.ArrayList<>(slots.length);
-                for (int i = 0; i < slots.length; i++) {
-                    int slot = slots[i];
-                    // the slot stays taken until a window after the answer: see SlidingWindowRateLimiter
-                    sends.add(send(claim.toSend().get(i)).onTermination().invoke(() -> limiter.completed(slot, clock.instant())));
-                }
-                return Multi.createFrom().iterable(sends)
-                        .onItem().transformToUni(u -> u).merge(SEND_CONCURRENCY)
-                        .collect().asList()
-                        .call(results -> pauseOnAuthError(results))
-                        .chain(results -> queue.record(results, owner, clock.instant()))
-                        .replaceWith(claim.claimed() == wanted);
+            return readReceipts.claim(sender, readShare, now).chain(receipts -> {
+                int forMessages = wanted - receipts.size();
+                Uni<OutboundQueue.Claim> messages = forMessages == 0 ? Uni.createFrom().item(new OutboundQueue.Claim(List.of(), 0))
+                        : queue.claim(sender, forMessages, owner, now);
+                return messages.chain(claim -> {
+                    metrics.timer("wagateway_queue_claim_latency").record(Duration.ofNanos(System.nanoTime() - started));
+                    boolean more = receipts.size() == readShare || forMessages > 0 && claim.claimed() == forMessages;
+                    if (claim.toSend().isEmpty() && receipts.isEmpty()) {
+                        return Uni.createFrom().item(more);
+                    }
+                    return sendBatch(claim.toSend(), receipts).replaceWith(more);
+                });
             });
+        }
+
+        /** Sends messages and read receipts concurrently, each on its own rate-limiter slot, then records both. */
+        private Uni<Void> sendBatch(List<OutboundQueue.ToSend> toSend, List<ReadReceipts.Claimed> receipts) {
+            int[] slots = limiter.acquire(clock.instant(), toSend.size() + receipts.size());
+            List<Uni<Outcome>> sends = new java.util.ArrayList<>(toSend.size());
+            for (int i = 0; i < toSend.size(); i++) {
+                int slot = slots[i];
+                // the slot stays taken until a window after the answer: see SlidingWindowRateLimiter
+                sends.add(send(toSend.get(i)).onTermination().invoke(() -> limiter.completed(slot, clock.instant())));
+            }
+            List<Uni<ReadReceipts.Result>> reads = new java.util.ArrayList<>(receipts.size());
+            for (int i = 0; i < receipts.size(); i++) {
+                int slot = slots[toSend.size() + i];
+                reads.add(readReceipts.send(settings, receipts.get(i), clock.instant())
+                        .onTermination().invoke(() -> limiter.completed(slot, clock.instant())));
+            }
+            // HTTP calls only (no session is shared), so both groups run at once
+            return Uni.combine().all().unis(all(sends), all(reads)).asTuple().chain(done -> {
+                List<Outcome> results = done.getItem1();
+                List<ReadReceipts.Result> readDone = done.getItem2();
+                return pauseOnAuthError(results, readDone.stream().anyMatch(ReadReceipts::authRefused))
+                        .chain(() -> queue.record(results, owner, clock.instant()))
+                        .chain(() -> readReceipts.record(readDone, clock.instant()));
+            });
+        }
+
+        private <T> Uni<List<T>> all(List<Uni<T>> calls) {
+            if (calls.isEmpty()) {
+                return Uni.createFrom().item(List.of());
+            }
+            return Multi.createFrom().iterable(calls).onItem().transformToUni(u -> u).merge(SEND_CONCURRENCY)
+                    .collect().asList();
         }
 
         private Uni<Outcome> send(OutboundQueue.ToSend t) {
@@ -250,8 +287,8 @@ public class MessageDispatcher {
                             ThreadLocalRandom.current()));
         }
 
-        private Uni<Void> pauseOnAuthError(List<Outcome> results) {
-            boolean auth = results.stream().anyMatch(o -> o instanceof Outcome.Retry r && r.code() != null
+        private Uni<Void> pauseOnAuthError(List<Outcome> results, boolean readReceiptRefused) {
+            boolean auth = readReceiptRefused || results.stream().anyMatch(o -> o instanceof Outcome.Retry r && r.code() != null
                     && SendErrorClassifier.classify(r.code(), 401) == SendErrorClassifier.Disposition.AUTH);
             if (!auth) {
                 return Uni.createFrom().voidItem();

@@ -89,7 +89,10 @@ public class GraphSendService {
             return GraphAnswer.error(envelopeError.get());
         }
         if (body.has("status")) {
-            return markAsRead(body);
+            return markAsRead(phoneNumberId, body);
+        }
+        if (body.has("typing_indicator")) {
+            return GraphAnswer.error(GraphErrors.invalidParameter("typing_indicator is only accepted with status: read"));
         }
         return sendMessage(phoneNumberId, (ObjectNode) body);
     }
@@ -158,14 +161,37 @@ public class GraphSendService {
         return digits.length() >= 7 && digits.length() <= 15 && digits.charAt(0) != '0' ? digits : null;
     }
 
-    private GraphAnswer markAsRead(JsonNode body) {
+    /**
+     * A read receipt, optionally with a typing indicator: checked like Meta (status read only, a typing indicator
+     * of type text only, a message id this number received), subject to the injected faults and to the number's
+     * throughput like a send, and kept in the ledger ({@code GET /sandbox/reads}) for tests and the console.
+     */
+    private GraphAnswer markAsRead(String phoneNumberId, JsonNode body) {
         if (!"read".equals(body.get("status").asText())) {
             return GraphAnswer.error(GraphErrors.invalidValue("status: only read is supported"));
         }
         if (!body.hasNonNull("message_id") || body.get("message_id").asText().isBlank()) {
             return GraphAnswer.error(GraphErrors.missingParameter("message_id is required"));
         }
-        ledger.markInboundRead(body.get("message_id").asText());
+        JsonNode typing = body.get("typing_indicator");
+        if (typing != null && !(typing.isObject() && typing.size() == 1 && "text".equals(typing.path("type").asText(null)))) {
+            return GraphAnswer.error(GraphErrors.invalidValue("typing_indicator: must be {\"type\": \"text\"}"));
+        }
+        String wamid = body.get("message_id").asText();
+        if (ledger.inboundTo(phoneNumberId, wamid).isEmpty()) {
+            return GraphAnswer.error(GraphErrors.invalidParameter(
+                    "message_id " + wamid + " is not a message this phone number received"));
+        }
+        // delivery failures (131026, 131047, 131050) are about messages sent: they have nothing to fail here
+        Optional<GraphError> injected = faults.injectedError();
+        if (injected.isPresent() && !injected.get().async()) {
+            return GraphAnswer.error(injected.get());
+        }
+        Instant now = clock.instant();
+        if (limiter.tryAcquireThroughput(phoneNumberId, now) == SandboxRateLimiter.Verdict.THROUGHPUT_EXCEEDED) {
+            return GraphAnswer.error(GraphErrors.throughput());
+        }
+        ledger.markInboundRead(wamid, typing != null, now);
         return new GraphAnswer(200, JSON.objectNode().put("success", true));
     }
 

@@ -1,10 +1,12 @@
 package wagateway.sandbox;
 
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +23,7 @@ public class MessageLedger {
 
     private final Map<String, SandboxMessage> messages = new ConcurrentHashMap<>();
     private final Map<String, CustomerMessage> inbound = new ConcurrentHashMap<>();
+    private final List<ReadCall> readCalls = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
     private final SandboxActivity activity;
 
@@ -43,12 +46,32 @@ public class MessageLedger {
         activity.publish("inbound", message.phone());
     }
 
-    /** The business marked a customer's message read; unknown wamids are ignored, as Meta does. */
-    public void markInboundRead(String wamid) {
-        CustomerMessage read = inbound.computeIfPresent(wamid, (id, message) -> message.read());
+    /**
+     * One read receipt the business sent (Graph API {@code status: read}), as the sandbox took it.
+     *
+     * @param typing whether it carried {@code typing_indicator: {type: text}}
+     */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record ReadCall(long seq, String wamid, String phone, String phoneNumberId, boolean typing, Instant at) {
+    }
+
+    /** The customer message with this wamid, if one was written to this business number. */
+    public Optional<CustomerMessage> inboundTo(String phoneNumberId, String wamid) {
+        return Optional.ofNullable(inbound.get(wamid)).filter(m -> m.phoneNumberId().equals(phoneNumberId));
+    }
+
+    /** The business marked a customer's message read (the caller checked that it exists); every call is kept. */
+    public void markInboundRead(String wamid, boolean typing, Instant at) {
+        CustomerMessage read = inbound.computeIfPresent(wamid, (id, message) -> message.read(typing, at));
         if (read != null) {
+            readCalls.add(new ReadCall(nextSeq(), wamid, read.phone(), read.phoneNumberId(), typing, at));
             activity.publish("status", read.phone());
         }
+    }
+
+    /** Read receipts taken, oldest first; {@code wamid} null for all. */
+    public List<ReadCall> readCalls(String wamid) {
+        return readCalls.stream().filter(c -> wamid == null || c.wamid().equals(wamid)).toList();
     }
 
     /** What the customer with this phone (E.164 with '+') wrote, oldest first. */
@@ -80,5 +103,6 @@ public class MessageLedger {
     public void clear() {
         messages.clear();
         inbound.clear();
+        readCalls.clear();
     }
 }

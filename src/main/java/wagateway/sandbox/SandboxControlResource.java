@@ -57,6 +57,13 @@ public class SandboxControlResource {
     }
 
     @GET
+    @Path("/reads")
+    @Operation(summary = "Read receipts the sandbox took (status: read, with or without a typing indicator), oldest first")
+    public Uni<List<MessageLedger.ReadCall>> reads(@RestQuery String wamid) {
+        return Uni.createFrom().item(() -> ledger.readCalls(wamid));
+    }
+
+    @GET
     @Path("/faults")
     @Operation(summary = "The fault knobs in force")
     public Uni<FaultSettings> faults() {

@@ -133,7 +133,7 @@ public class SandboxCustomerService {
         ObjectNode payload = WebhookPayloads.inbound(phoneNumberId, customer, wamid, now, type, content,
                 request.context(), referral ? WebhookPayloads.adReferral(wamid) : null);
         CustomerMessage written = new CustomerMessage(ledger.nextSeq(), wamid, phone, phoneNumberId, type, content,
-                request.context(), now, false);
+                request.context(), now, false, null);
         webhooks.deliver(payload, Duration.ZERO, () -> ledger.addInbound(written));
         Log.debugf("Sandbox customer %s wrote (%s)", PhoneNumbers.mask(phone), type);
         return new CustomerMessageAnswer(wamid, phoneNumberId, type, window.openUntil().toString(), referral,

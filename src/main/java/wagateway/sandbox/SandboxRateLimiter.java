@@ -31,12 +31,30 @@ final class SandboxRateLimiter {
         this.pairInterval = pairInterval;
     }
 
-    /** Checks both limits and, when the send is allowed, counts it. */
-    synchronized Verdict tryAcquire(String phoneNumberId, String waId, Instant now) {
+    /**
+     * A read receipt: it takes a place in the number's second like a message (the simulator is strict on
+     * purpose, so a client that forgets to throttle them sees 130429), but no pair spacing.
+     */
+    synchronized Verdict tryAcquireThroughput(String phoneNumberId, Instant now) {
+        Deque<Instant> recent = recent(phoneNumberId, now);
+        if (recent.size() >= messagesPerSecond) {
+            return Verdict.THROUGHPUT_EXCEEDED;
+        }
+        recent.addLast(now);
+        return Verdict.ALLOWED;
+    }
+
+    private Deque<Instant> recent(String phoneNumberId, Instant now) {
         Deque<Instant> recent = recentByNumber.computeIfAbsent(phoneNumberId, k -> new ArrayDeque<>());
         while (!recent.isEmpty() && !recent.peekFirst().isAfter(now.minus(SECOND))) {
             recent.pollFirst();
         }
+        return recent;
+    }
+
+    /** Checks both limits and, when the send is allowed, counts it. */
+    synchronized Verdict tryAcquire(String phoneNumberId, String waId, Instant now) {
+        Deque<Instant> recent = recent(phoneNumberId, now);
         if (recent.size() >= messagesPerSecond) {
             return Verdict.THROUGHPUT_EXCEEDED;
         }

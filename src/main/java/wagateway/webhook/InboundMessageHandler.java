@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +16,8 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import wagateway.config.GatewayConfig;
@@ -22,7 +25,9 @@ import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
 import wagateway.contact.ContactStore;
 import wagateway.contact.OptKeywordMatcher;
+import wagateway.dispatch.QueueSignal;
 import wagateway.event.EventOutbox;
+import wagateway.receipt.ReadRequests;
 import wagateway.support.Ids;
 import wagateway.support.PhoneNumbers;
 import wagateway.webhook.api.InboundMessage;
@@ -54,9 +59,15 @@ public class InboundMessageHandler {
     private final OptKeywordMatcher keywords;
     private final Map<String, String> senderByPhoneNumberId = new HashMap<>();
     private final Clock clock;
+    private final GatewayConfig.Inbound onArrival;
+    private final ReadRequests reads;
+    private final QueueSignal signal;
 
     InboundMessageHandler(ContactStore contacts, ConsentLedger consent, EventOutbox outbox, WebhookMetrics metrics,
-            GatewayConfig config, Clock clock) {
+            GatewayConfig config, Clock clock, ReadRequests reads, QueueSignal signal) {
+        this.onArrival = config.inbound();
+        this.reads = reads;
+        this.signal = signal;
         this.contacts = contacts;
         this.consent = consent;
         this.outbox = outbox;
@@ -86,11 +97,39 @@ public class InboundMessageHandler {
                         return Uni.createFrom().voidItem(); // a redelivery: applied the first time
                     }
                     metrics.inbound(message.type());
+                    UUID id = stored.iterator().next().getUUID("id");
                     Uni<String> knownPhone = phone != null ? Uni.createFrom().item(phone)
                             : contacts.phoneOfUser(tx, message.fromUserId());
                     return knownPhone.chain(contactPhone -> learn(tx, message, contactPhone, sentAt, now)
-                            .chain(() -> notifyBusiness(tx, message, contactPhone, sender, sentAt)));
+                            .chain(() -> notifyBusiness(tx, id, message, contactPhone, sender, sentAt)))
+                            .call(() -> markReadOnArrival(tx, id, message, sender, now));
                 });
+    }
+
+    /**
+     * {@code gateway.inbound.mark-read-on-arrival}: the row is set pending in this transaction, and the
+     * dispatcher is woken once it commits. No Cloud API call on the webhook path.
+     */
+    private Uni<Void> markReadOnArrival(SqlClient tx, UUID id, InboundMessage message, String sender, Instant now) {
+        // a system notice (number changed...) is not the customer writing: nothing to mark read
+        if (!onArrival.markReadOnArrival() || sender == null || "system".equals(message.type())) {
+            return Uni.createFrom().voidItem();
+        }
+        return reads.requestOnArrival(tx, id, onArrival.typingOnArrival(), now).invoke(requested -> {
+            if (requested) {
+                wakeAfterCommit(tx);
+            }
+        }).replaceWithVoid();
+    }
+
+    /** Waking before the commit would let the dispatcher look too early; a missed wake still has the poll. */
+    private void wakeAfterCommit(SqlClient tx) {
+        Transaction transaction = tx instanceof SqlConnection connection ? connection.transaction() : null;
+        if (transaction == null) {
+            signal.accepted();
+            return;
+        }
+        transaction.completion().subscribe().with(committed -> signal.accepted(), rolledBack -> { });
     }
 
     /** Identity, window and keyword consent; nothing to key them on when the phone is unknown (2026 usernames). */
@@ -121,8 +160,11 @@ public class InboundMessageHandler {
      * The event goes to the callback URL of the message the customer replied to, when it has one, else to the
      * global one; it carries that message's metadata.
      */
-    private Uni<Void> notifyBusiness(SqlClient tx, InboundMessage message, String phone, String sender, Instant sentAt) {
+    private Uni<Void> notifyBusiness(SqlClient tx, UUID id, InboundMessage message, String phone, String sender,
+            Instant sentAt) {
+        // our id, for POST /v1/messages/{id}/read ("id" itself is the event's id in the delivered envelope)
         JsonObject event = new JsonObject()
+                .put("messageId", id.toString())
                 .put("wamid", message.wamid())
                 .put("from", phone)
                 .put("userId", message.fromUserId())

@@ -93,6 +93,16 @@ class GatewayConfigValidatorTest {
     }
 
     @Test
+    void typingOnArrivalNeedsMarkReadOnArrival() {
+        Map<String, String> p = valid();
+        p.put("gateway.inbound.typing-on-arrival", "true");
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.inbound.typing-on-arrival"));
+        p.put("gateway.inbound.mark-read-on-arrival", "true");
+        assertThat(GatewayConfigValidator.problems(build(p), false)).isEmpty();
+    }
+
+    @Test
     void noApiKeyIsAProblem() {
         Map<String, String> p = valid();
         p.remove("gateway.api.keys");

@@ -63,6 +63,8 @@ class DispatchPipelineTest {
     ObjectMapper mapper;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    ReadReceipts readReceipts;
 
     @AfterEach
     void reset() {
@@ -260,7 +262,7 @@ class DispatchPipelineTest {
         }
         // a second replica on the same database, competing for the sender
         MessageDispatcher replica = new MessageDispatcher(queue, leases, cloudApi, breakers, config,
-                TestClockProducer.CLOCK, vertx, mapper, metrics);
+                TestClockProducer.CLOCK, vertx, mapper, metrics, readReceipts);
         given().auth().oauth2("test-key").contentType(ContentType.JSON).body(Map.of("messages", batch))
                 .post("/v1/messages/batch").then().statusCode(202);
         // half-way, the first replica lets go of its lease: the other one takes over

@@ -128,8 +128,11 @@ class SandboxGraphApiTest extends SandboxTestBase {
 
     @Test
     void marksMessagesRead() {
-        send("{\"messaging_product\":\"whatsapp\",\"status\":\"read\",\"message_id\":\"wamid.abc\"}")
-                .statusCode(200).body("success", equalTo(true));
+        String wamid = customerWrites(newPhone(), "hello");
+        // the sandbox knows the customer's message once its webhook went out
+        org.awaitility.Awaitility.await().until(() -> send(
+                "{\"messaging_product\":\"whatsapp\",\"status\":\"read\",\"message_id\":\"" + wamid + "\"}")
+                .extract().statusCode() == 200);
         send("{\"messaging_product\":\"whatsapp\",\"status\":\"read\"}")
                 .statusCode(400).body("error.code", equalTo(131008));
     }

@@ -18,9 +18,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param errorTitle  its title
  * @param attempts    how many times the gateway tried to send it (null when unknown)
  * @param reason      the policy reason of a refused message (window_closed, opted_out, …)
+ * @param typing      customer: true while the business's typing indicator shows (sent with a read receipt, 25 s)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @io.quarkus.runtime.annotations.RegisterForReflection
 public record ConsoleItem(String kind, String id, long seq, String at, String type, JsonNode content, String context,
-        String status, Integer errorCode, String errorTitle, Integer attempts, String reason) {
+        String status, Integer errorCode, String errorTitle, Integer attempts, String reason, Boolean typing) {
 }

@@ -40,8 +40,10 @@ public class ConsoleThreads {
     private final MessageLedger ledger;
     private final SandboxCustomerService customers;
     private final GatewayOutcomes gateway;
+    private final java.time.Clock clock;
 
-    ConsoleThreads(MessageLedger ledger, SandboxCustomerService customers, GatewayOutcomes gateway) {
+    ConsoleThreads(MessageLedger ledger, SandboxCustomerService customers, GatewayOutcomes gateway, java.time.Clock clock) {
+        this.clock = clock;
         this.ledger = ledger;
         this.customers = customers;
         this.gateway = gateway;
@@ -70,17 +72,18 @@ public class ConsoleThreads {
             JsonNode context = m.request().path("context").path("message_id");
             items.add(new ConsoleItem("business", m.wamid(), m.seq(), m.acceptedAt().toString(), m.type(), m.request(),
                     context.isTextual() ? context.asText() : null, m.status(), code, title,
-                    o != null ? o.attempts() : null, null));
+                    o != null ? o.attempts() : null, null, null));
         }
         for (CustomerMessage m : ledger.inboundFrom(phone)) {
             items.add(new ConsoleItem("customer", m.wamid(), m.seq(), m.at().toString(), m.type(), m.content(),
-                    m.context(), m.readByBusiness() ? "read" : "received", null, null, null, null));
+                    m.context(), m.readByBusiness() ? "read" : "received", null, null, null, null,
+                    m.typingAt(clock.instant()) ? Boolean.TRUE : null));
         }
         for (GatewayOutcomes.Outcome o : outcomes) {
             boolean reachedSandbox = o.wamid() != null && sent.stream().anyMatch(m -> m.wamid().equals(o.wamid()));
             if (!reachedSandbox && o.wamid() == null) {
                 items.add(new ConsoleItem("note", o.id(), Long.MAX_VALUE, o.createdAt(), o.type(), o.content(), null,
-                        o.status(), o.errorCode(), o.errorTitle(), o.attempts(), o.reason()));
+                        o.status(), o.errorCode(), o.errorTitle(), o.attempts(), o.reason(), null));
             }
         }
         // Instants as text do not sort (fraction digits vary): parse them.

@@ -148,6 +148,15 @@ class ConsoleBrowserTest {
         assertThat(written.locator("strong")).hasText("order");
         awaitWindowOpenAtGateway(phone);
 
+        // the agent marks it read with a typing indicator through the gateway: the customer sees both
+        String inboundId = (String) TestDb.query("select id::text as id from inbound_message where from_phone = ?", phone)
+                .get(0).get("id");
+        given().auth().oauth2("test-key").contentType("application/json").body("{\"typing\": true}")
+                .post("/v1/messages/" + inboundId + "/read").then().statusCode(202);
+        assertThat(written).hasAttribute("data-status", "read");
+        assertThat(written.locator(".ticks.read")).hasText("✓✓");
+        assertThat(written.locator(".typing")).hasText("typing…");
+
         // the business asks with reply buttons through the send API
         Map<String, Object> buttons = new HashMap<>();
         buttons.put("to", phone);
