@@ -53,6 +53,10 @@ public final class GatewayConfigValidator {
         if (config.dispatch().batchSize() < 1 || config.dispatch().maxAttempts() < 1) {
             problems.add("gateway.dispatch.batch-size and gateway.dispatch.max-attempts must be at least 1");
         }
+        if (notPositive(config.media().inboundRetention()) || notPositive(config.media().uploadRetention())
+                || notPositive(config.media().transferIdleTimeout())) {
+            problems.add("gateway.media.inbound-retention, upload-retention and transfer-idle-timeout must be positive");
+        }
         if (config.pairRate().minInterval().isNegative()) {
             problems.add("gateway.pair-rate.min-interval must not be negative");
         }
@@ -77,5 +81,9 @@ public final class GatewayConfigValidator {
             }
         }
         return problems;
+    }
+
+    private static boolean notPositive(java.time.Duration d) {
+        return d.isZero() || d.isNegative();
     }
 }
