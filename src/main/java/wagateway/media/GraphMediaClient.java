@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
-import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -33,16 +32,14 @@ import wagateway.config.GatewayConfig;
  * The Cloud API's media endpoints: {@code GET /{media-id}} (describe: download URL, type, sha256, size),
  * {@code POST /{phone-number-id}/media} (upload, streamed from the spooled file) and
  * {@code DELETE /{media-id}}, plus the download itself. Guarded like {@link wagateway.cloudapi.CloudApiClient}:
- * a timeout on the small calls and a circuit breaker ({@value #BREAKER}) of its own, so that a slow media host
- * cannot open the breaker that guards sending. Uploads and downloads have an idle timeout instead of a total
+ * a timeout on the small calls and a circuit breaker per call kind (SmallRye gives each method its own; a shared
+ * name may not span methods), apart from the send breaker, so that a slow media host cannot stop sending. Uploads and downloads have an idle timeout instead of a total
  * one: a 100 MB file may take minutes, but never long silences. No retry here: the caller decides.
  *
  * <p>The REST client is not used because it would buffer bodies; Vert.x's clients stream them.
  */
 @ApplicationScoped
 public class GraphMediaClient {
-
-    static final String BREAKER = "cloud-api-media";
 
     private final WebClient web;
     private final HttpClient http;
@@ -70,7 +67,6 @@ public class GraphMediaClient {
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
             successThreshold = 2)
-    @CircuitBreakerName(BREAKER)
     public Uni<GraphReply> describe(GatewayConfig.Sender sender, String mediaId) {
         return web.getAbs(graph(mediaId)).bearerTokenAuthentication(sender.accessToken())
                 .addQueryParam("phone_number_id", sender.phoneNumberId())
@@ -81,7 +77,6 @@ public class GraphMediaClient {
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
             successThreshold = 2)
-    @CircuitBreakerName(BREAKER)
     public Uni<GraphReply> delete(GatewayConfig.Sender sender, String mediaId) {
         return web.deleteAbs(graph(mediaId)).bearerTokenAuthentication(sender.accessToken())
                 .addQueryParam("phone_number_id", sender.phoneNumberId())
@@ -91,7 +86,6 @@ public class GraphMediaClient {
     /** {@code POST /{version}/{phone-number-id}/media}: the file part is read from disk as it is sent. */
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
             successThreshold = 2)
-    @CircuitBreakerName(BREAKER)
     public Uni<GraphReply> upload(GatewayConfig.Sender sender, Path file, String mimeType, String filename) {
         MultipartForm form = MultipartForm.create().attribute("messaging_product", "whatsapp").attribute("type", mimeType)
                 .binaryFileUpload("file", filename, file.toString(), mimeType);

@@ -79,6 +79,8 @@ public class SandboxMediaDownload {
         if (response.closed()) {
             return;
         }
+        // A drain handler stays registered: left in place, a later drain would resume from a stale position.
+        response.drainHandler(null);
         int position = from;
         while (position < bytes.length) {
             long stall = media.stallAfterBytes;
