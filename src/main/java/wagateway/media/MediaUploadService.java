@@ -99,9 +99,15 @@ public class MediaUploadService {
         if (MediaProblems.isAuth(reply)) {
             return MediaProblems.fromGraph(reply, "upload the media");
         }
-        // We checked type, size and content: if Meta still refuses the file, say what Meta said.
-        return new ProblemException(Problem.of("media-refused", "Unprocessable Content", 422,
-                "The Cloud API refused the file: " + reply.errorMessage()).with("cloudApiCode", reply.errorCode()));
+        Integer code = reply.errorCode();
+        if (code != null && code == 131053) {
+            // We checked type, size and content: if Meta still refuses the file, say what Meta said.
+            return new ProblemException(Problem.of("media-refused", "Unprocessable Content", 422,
+                    "The Cloud API refused the file: " + reply.errorMessage()).with("cloudApiCode", code));
+        }
+        // Anything else (an unknown phone-number id, a missing parameter) is our configuration or our bug.
+        return new ProblemException(Problem.of("cloud-api-error", "Bad Gateway", 502,
+                "The Cloud API refused the upload: " + reply.errorMessage()).with("cloudApiCode", code));
     }
 
     private static ProblemException tooLarge(MediaLimits.Kind kind, long max, long size) {
