@@ -230,6 +230,14 @@ class MediaApiTest {
         assertThat(sandboxMediaCount()).isEqualTo(before);
     }
 
+    /** The general 10 MiB body limit does not apply to uploads: a 12 MiB document goes through. */
+    @Test
+    void aDocumentLargerThanTheGeneralBodyLimitIsUploaded() {
+        byte[] pdf = Arrays.copyOf("%PDF-1.4\n".getBytes(), 12 * 1024 * 1024);
+        given().auth().oauth2(KEY).multiPart("file", "big.pdf", pdf, "application/pdf").post("/v1/media").then()
+                .statusCode(201).body("size", equalTo(pdf.length));
+    }
+
     @Test
     void anUnknownSenderOrAMissingFileIsABadRequest() {
         given().auth().oauth2(KEY).multiPart("file", "a.pdf", "%PDF-1.4".getBytes(), "application/pdf")
