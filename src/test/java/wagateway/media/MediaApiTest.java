@@ -118,6 +118,13 @@ class MediaApiTest {
         given().get("/v1/media/999999999999999").then().statusCode(401).contentType("application/problem+json");
     }
 
+    @Test
+    void theStreamingRouteIsInTheApiDescription() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths.'/v1/media/{mediaId}'.get.responses.'410'.description", containsString("Expired"))
+                .body("paths.'/v1/media'.post.summary", containsString("Upload"));
+    }
+
     /**
      * The sandbox stops after 1 MiB of a 20 MB file until released: the caller already reads bytes while the
      * upstream has not finished, so the gateway streams rather than buffers. After the release the whole file
