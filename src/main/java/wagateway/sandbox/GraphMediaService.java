@@ -30,8 +30,11 @@ public class GraphMediaService {
     private final SandboxMediaStore store;
     private final Vertx vertx;
     private final SandboxActivity activity;
+    private final FaultInjector faults;
 
-    GraphMediaService(GraphSendService sends, SandboxMediaStore store, Vertx vertx, SandboxActivity activity) {
+    GraphMediaService(GraphSendService sends, SandboxMediaStore store, Vertx vertx, SandboxActivity activity,
+            FaultInjector faults) {
+        this.faults = faults;
         this.sends = sends;
         this.store = store;
         this.vertx = vertx;
@@ -39,6 +42,10 @@ public class GraphMediaService {
     }
 
     GraphAnswer describe(String mediaId, String authorization, String baseUrl) {
+        // The burst5xx knob covers media calls too, so a client's handling of an unwell API can be tested here.
+        if (faults.takeBurst()) {
+            return GraphAnswer.error(GraphErrors.serverError(503));
+        }
         Optional<SandboxMedia> found = store.live(mediaId);
         Optional<GraphError> denied = found.isEmpty() ? Optional.of(GraphErrors.unknownMedia("get", mediaId))
                 : ownerCheck(found.get(), authorization, "get");

@@ -112,6 +112,17 @@ class MediaApiTest {
     }
 
     @Test
+    void aCloudApiOutageBeforeTheFirstByteIsABadGatewayProblem() {
+        String mediaId = customerSends(TestDb.freshPhone(), Map.of("type", "video"));
+        given().contentType(ContentType.JSON).body(Map.of("burst5xx", 1)).put("/sandbox/faults").then().statusCode(200);
+        given().auth().oauth2(KEY).get("/v1/media/" + mediaId).then().statusCode(502)
+                .contentType("application/problem+json").body("type", equalTo("urn:wagateway:problem:cloud-api-unavailable"))
+                .body("detail", containsString("503"));
+        // The burst is spent: the next try works.
+        given().auth().oauth2(KEY).get("/v1/media/" + mediaId).then().statusCode(200).contentType("video/mp4");
+    }
+
+    @Test
     void unknownMediaIsNotFoundAndTheKeyIsRequired() {
         given().auth().oauth2(KEY).get("/v1/media/999999999999999").then().statusCode(404)
                 .contentType("application/problem+json").body("type", equalTo("urn:wagateway:problem:not-found"));
