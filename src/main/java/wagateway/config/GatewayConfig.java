@@ -59,9 +59,19 @@ public interface GatewayConfig {
     /** The built-in Cloud API simulator. */
     Sandbox sandbox();
 
+    /** Media in and out ({@code /v1/media}). */
+    Media media();
+
     interface Api {
         /** Comma-separated API keys accepted as {@code Authorization: Bearer <key>}. */
         Optional<List<String>> keys();
+
+        /**
+         * Largest request body in bytes (413 above it), except media uploads, whose limit follows the Cloud API's
+         * largest type (100 MiB documents) plus multipart overhead.
+         */
+        @WithDefault("10485760")
+        long maxBodyBytes();
     }
 
     interface CloudApi {
@@ -222,6 +232,23 @@ public interface GatewayConfig {
         /** Replies older than this margin before the window closes are treated as closed. */
         @WithDefault("PT1M")
         Duration windowSafetyMargin();
+    }
+
+    interface Media {
+        /** How long a customer's media id can be fetched after their message (Meta keeps webhook media 7 days). */
+        @WithDefault("P7D")
+        Duration inboundRetention();
+
+        /** How long an uploaded media id stays usable (Meta keeps uploaded media 30 days). */
+        @WithDefault("P30D")
+        Duration uploadRetention();
+
+        /**
+         * Longest silence while a file moves to or from the Cloud API (upload, download) before the transfer is
+         * aborted; a large file may take longer in all, as long as bytes keep moving.
+         */
+        @WithDefault("PT30S")
+        Duration transferIdleTimeout();
     }
 
     interface Sandbox {

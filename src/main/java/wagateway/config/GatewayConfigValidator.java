@@ -57,6 +57,10 @@ public final class GatewayConfigValidator {
             // the Cloud API only takes a typing indicator together with a read receipt
             problems.add("gateway.inbound.typing-on-arrival needs gateway.inbound.mark-read-on-arrival=true");
         }
+        if (notPositive(config.media().inboundRetention()) || notPositive(config.media().uploadRetention())
+                || notPositive(config.media().transferIdleTimeout())) {
+            problems.add("gateway.media.inbound-retention, upload-retention and transfer-idle-timeout must be positive");
+        }
         if (config.pairRate().minInterval().isNegative()) {
             problems.add("gateway.pair-rate.min-interval must not be negative");
         }
@@ -81,5 +85,9 @@ public final class GatewayConfigValidator {
             }
         }
         return problems;
+    }
+
+    private static boolean notPositive(java.time.Duration d) {
+        return d.isZero() || d.isNegative();
     }
 }

@@ -5,8 +5,10 @@ package wagateway.sandbox;
  *
  * @param id              the inbound message's wamid
  * @param windowOpenUntil when the customer's window with that number now closes
+ * @param mediaId         the media id of a file the customer sent (null for other messages)
  */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 @io.quarkus.runtime.annotations.RegisterForReflection
 public record CustomerMessageAnswer(String id, String phoneNumberId, String type, String windowOpenUntil,
-        boolean freeEntryPoint, String webhookUrl) {
+        boolean freeEntryPoint, String webhookUrl, String mediaId) {
 }

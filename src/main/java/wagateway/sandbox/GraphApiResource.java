@@ -3,6 +3,8 @@ package wagateway.sandbox;
 import java.time.Duration;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,8 +15,10 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,7 +40,11 @@ public class GraphApiResource {
     private final Vertx vertx;
     private final Duration clientTimeout;
 
-    GraphApiResource(GraphSendService service, FaultInjector faults, Vertx vertx, GatewayConfig config) {
+    private final GraphMediaService mediaService;
+
+    GraphApiResource(GraphSendService service, GraphMediaService mediaService, FaultInjector faults, Vertx vertx,
+            GatewayConfig config) {
+        this.mediaService = mediaService;
         this.service = service;
         this.faults = faults;
         this.vertx = vertx;
@@ -67,6 +75,42 @@ public class GraphApiResource {
         return Uni.createFrom().item(() -> service.send(phoneNumberId, authorization, body))
                 .call(answer -> after(latency))
                 .map(answer -> Response.status(answer.status()).type(MediaType.APPLICATION_JSON).entity(answer.body()).build());
+    }
+
+    @GET
+    @Path("/{version}/{mediaId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Describe a media id: a download URL valid 5 minutes, type, sha256, size")
+    public Uni<Response> describeMedia(@RestPath String version, @RestPath String mediaId,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
+        java.net.URI self = java.net.URI.create(request.absoluteURI());
+        String base = self.getScheme() + "://" + self.getRawAuthority();
+        return Uni.createFrom().item(() -> json(mediaService.describe(mediaId, authorization, base)));
+    }
+
+    @DELETE
+    @Path("/{version}/{mediaId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Delete an uploaded media id")
+    public Uni<Response> deleteMedia(@RestPath String version, @RestPath String mediaId,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+        return Uni.createFrom().item(() -> json(mediaService.delete(mediaId, authorization)));
+    }
+
+    @POST
+    @Path("/{version}/{phoneNumberId}/media")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Upload media (multipart: messaging_product, type, file) as the Cloud API does")
+    public Uni<Response> uploadMedia(@RestPath String version, @RestPath String phoneNumberId,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization,
+            @RestForm("messaging_product") String messagingProduct, @RestForm("type") String type,
+            @RestForm("file") FileUpload file) {
+        return mediaService.upload(phoneNumberId, authorization, messagingProduct, type, file).map(GraphApiResource::json);
+    }
+
+    private static Response json(GraphAnswer answer) {
+        return Response.status(answer.status()).type(MediaType.APPLICATION_JSON).entity(answer.body()).build();
     }
 
     /** Completes after {@code delay} on a Vert.x timer: nothing waits on a thread. */

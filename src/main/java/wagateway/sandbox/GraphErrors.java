@@ -30,6 +30,19 @@ public final class GraphErrors {
                 "GraphMethodException", 33, "Unknown phone number id " + id, false);
     }
 
+    /** Meta's answer for a media id that does not exist (any more) or that this token may not read. */
+    static GraphError unknownMedia(String verb, String id) {
+        return new GraphError(400, 100, "Invalid parameter", "Unsupported " + verb + " request. Object with ID '" + id
+                + "' does not exist, cannot be loaded due to missing permissions, or does not support this operation. "
+                + "Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api",
+                "GraphMethodException", 33, "Unknown media id " + id, false);
+    }
+
+    /** 131053: media that cannot be uploaded or fetched (wrong type, too large, unknown id). */
+    static GraphError mediaError(String details) {
+        return GraphError.of(400, 131053, "Media upload error", details);
+    }
+
     static GraphError requiredParameter(String name) {
         return new GraphError(400, 100, "Invalid parameter", "(#100) The parameter " + name + " is required.",
                 "OAuthException", null, "The parameter " + name + " is required", false);

@@ -36,6 +36,7 @@ import wagateway.support.PhoneNumbers;
 public class GraphSendService {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final java.util.Set<String> MEDIA_TYPES = java.util.Set.of("image", "video", "audio", "document", "sticker");
 
     private final Map<String, GatewayConfig.Sender> sendersByNumberId;
     private final Duration statusDelay;
@@ -47,9 +48,12 @@ public class GraphSendService {
     private final FaultInjector faults;
     private final WebhookDeliverer webhooks;
     private final SandboxRateLimiter limiter;
+    private final SandboxMediaStore media;
 
     GraphSendService(GatewayConfig config, Clock clock, ObjectMapper mapper, CustomerDirectory customers,
-            TemplateCatalog templates, MessageLedger ledger, FaultInjector faults, WebhookDeliverer webhooks) {
+            TemplateCatalog templates, MessageLedger ledger, FaultInjector faults, WebhookDeliverer webhooks,
+            SandboxMediaStore media) {
+        this.media = media;
         this.sendersByNumberId = config.senders().values().stream()
                 .collect(Collectors.toMap(GatewayConfig.Sender::phoneNumberId, s -> s, (a, b) -> a));
         this.statusDelay = config.sandbox().statusDelay();
@@ -102,7 +106,7 @@ public class GraphSendService {
         limiter.clear();
     }
 
-    private Optional<GraphError> authorize(String phoneNumberId, String authorization) {
+    Optional<GraphError> authorize(String phoneNumberId, String authorization) {
         String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim() : null;
         if (token == null || token.isEmpty()) {
@@ -201,6 +205,13 @@ public class GraphSendService {
             return GraphAnswer.error(contentError.get());
         }
         String type = body.get("type").asText();
+        // A media message by id: Meta fetches the media when sending and fails with 131053 when the id is
+        // unknown, expired, deleted or belongs to another number.
+        JsonNode mediaId = MEDIA_TYPES.contains(type) ? body.path(type).get("id") : null;
+        if (mediaId != null && !media.usableBy(mediaId.asText(), phoneNumberId)) {
+            return GraphAnswer.error(GraphErrors.mediaError("Media id " + mediaId.asText()
+                    + " does not exist for this phone number or has expired"));
+        }
         SandboxTemplate template = null;
         if ("template".equals(type)) {
             JsonNode t = body.get("template");

@@ -53,6 +53,10 @@ public class SandboxCustomerResource {
     @Path("/{phone}/messages")
     @Operation(summary = "The customer writes to the business: opens their window and sends the inbound webhook")
     public Uni<CustomerMessageAnswer> write(@RestPath String phone, CustomerMessageRequest message) {
-        return Uni.createFrom().item(() -> service.write(phone, message));
+        Uni<CustomerMessageAnswer> write = Uni.createFrom().item(() -> service.write(phone, message));
+        // Decoding or generating a file (up to 100 MiB) is CPU work that must not hold the event loop.
+        return message != null && message.media() != null
+                ? write.runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                : write;
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.logging.Log;
 
+import wagateway.cloudapi.content.MediaLimits;
 import wagateway.config.GatewayConfig;
 import wagateway.support.PhoneNumbers;
 import wagateway.web.Problem;
@@ -34,9 +36,11 @@ public class SandboxCustomerService {
     private final Clock clock;
     private final GatewayConfig config;
     private final SandboxActivity activity;
+    private final SandboxMediaStore media;
 
     SandboxCustomerService(CustomerDirectory customers, MessageLedger ledger, WebhookDeliverer webhooks, Clock clock,
-            GatewayConfig config, SandboxActivity activity) {
+            GatewayConfig config, SandboxActivity activity, SandboxMediaStore media) {
+        this.media = media;
         this.activity = activity;
         this.customers = customers;
         this.ledger = ledger;
@@ -87,15 +91,16 @@ public class SandboxCustomerService {
     public CustomerMessageAnswer write(String phone, CustomerMessageRequest request) {
         requireE164(phone);
         if (request == null) {
-            throw invalid("body", "send one of text, buttonReply, listReply");
+            throw invalid("body", "send one of text, buttonReply, listReply, media");
         }
         String type;
         ObjectNode content = JsonNodeFactory.instance.objectNode();
         int kinds = (request.text() != null ? 1 : 0) + (request.buttonReply() != null ? 1 : 0)
-                + (request.listReply() != null ? 1 : 0);
+                + (request.listReply() != null ? 1 : 0) + (request.media() != null ? 1 : 0);
         if (kinds != 1) {
-            throw invalid("body", "send exactly one of text, buttonReply, listReply");
+            throw invalid("body", "send exactly one of text, buttonReply, listReply, media");
         }
+        String phoneNumberId = businessNumber(request);
         if (request.text() != null) {
             if (request.text().isBlank() || request.text().length() > 4096) {
                 throw invalid("text", "must be 1 to 4096 characters");
@@ -111,6 +116,9 @@ public class SandboxCustomerService {
             ObjectNode button = content.putObject("button_reply");
             button.put("id", reply.id());
             button.put("title", reply.title());
+        } else if (request.media() != null) {
+            type = request.media().type();
+            content = mediaContent(phoneNumberId, request.media());
         } else {
             var reply = request.listReply();
             requireText("listReply.id", reply.id());
@@ -124,7 +132,6 @@ public class SandboxCustomerService {
                 row.put("description", reply.description());
             }
         }
-        String phoneNumberId = businessNumber(request);
         boolean referral = Boolean.TRUE.equals(request.referral());
         SandboxCustomer customer = customers.get(phone);
         Instant now = clock.instant();
@@ -137,7 +144,52 @@ public class SandboxCustomerService {
         webhooks.deliver(payload, Duration.ZERO, () -> ledger.addInbound(written));
         Log.debugf("Sandbox customer %s wrote (%s)", PhoneNumbers.mask(phone), type);
         return new CustomerMessageAnswer(wamid, phoneNumberId, type, window.openUntil().toString(), referral,
-                webhooks.url());
+                webhooks.url(), content.path("id").asText(null));
+    }
+
+    /**
+     * Stores the customer's file as media of the business number written to; the webhook carries what Meta's
+     * does: {@code {mime_type, sha256, id, caption?, filename?}}, no URL.
+     */
+    private ObjectNode mediaContent(String phoneNumberId, CustomerMessageRequest.Media request) {
+        String type = request.type();
+        if (type == null || !SampleMedia.DEFAULT_MIME.containsKey(type)) {
+            throw invalid("media.type", "must be one of image, video, audio, document, sticker");
+        }
+        String mime = request.mimeType() != null ? MediaLimits.bare(request.mimeType()) : SampleMedia.DEFAULT_MIME.get(type);
+        var kind = MediaLimits.of(mime).filter(k -> k.messageType().equals(type));
+        if (kind.isEmpty()) {
+            throw invalid("media.mimeType", "is not a type WhatsApp accepts for " + type);
+        }
+        byte[] bytes;
+        if (request.dataBase64() != null) {
+            try {
+                bytes = Base64.getDecoder().decode(request.dataBase64());
+            } catch (IllegalArgumentException e) {
+                throw invalid("media.dataBase64", "is not valid base64");
+            }
+        } else {
+            long size = request.sizeBytes() == null ? 0 : request.sizeBytes();
+            if (size < 0 || size > kind.get().maxBytes()) {
+                throw invalid("media.sizeBytes", "must be 0 to " + kind.get().maxBytes() + " for " + mime);
+            }
+            bytes = SampleMedia.generate(mime, size);
+        }
+        if (request.caption() != null && ("audio".equals(type) || "sticker".equals(type))) {
+            throw invalid("media.caption", "is not allowed on " + type);
+        }
+        SandboxMedia stored = media.add(phoneNumberId, mime, bytes, request.filename(), "inbound");
+        ObjectNode content = JsonNodeFactory.instance.objectNode();
+        if (request.caption() != null) {
+            content.put("caption", request.caption());
+        }
+        if (request.filename() != null && "document".equals(type)) {
+            content.put("filename", request.filename());
+        }
+        content.put("mime_type", mime);
+        content.put("sha256", stored.sha256);
+        content.put("id", stored.id);
+        return content;
     }
 
     /** The number written to: as given, else the replied-to message's, else the default sender's. */

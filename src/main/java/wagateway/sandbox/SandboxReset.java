@@ -15,9 +15,11 @@ public class SandboxReset {
     private final WebhookDeliverer webhooks;
     private final GraphSendService sends;
     private final SandboxActivity activity;
+    private final SandboxMediaStore media;
 
     SandboxReset(CustomerDirectory customers, TemplateCatalog templates, MessageLedger ledger, FaultInjector faults,
-            WebhookDeliverer webhooks, GraphSendService sends, SandboxActivity activity) {
+            WebhookDeliverer webhooks, GraphSendService sends, SandboxActivity activity, SandboxMediaStore media) {
+        this.media = media;
         this.activity = activity;
         this.customers = customers;
         this.templates = templates;
@@ -34,6 +36,7 @@ public class SandboxReset {
         ledger.clear();
         faults.reset();
         sends.resetLimits();
+        media.clear();
         activity.publish("reset", null);
         Log.debug("Sandbox reset");
     }

@@ -69,6 +69,18 @@ class GatewayConfigValidatorTest {
     }
 
     @Test
+    void mediaDefaultsFollowMetaAndAZeroRetentionIsRefused() {
+        GatewayConfig defaults = build(valid());
+        assertThat(defaults.media().inboundRetention()).hasDays(7);
+        assertThat(defaults.media().uploadRetention()).hasDays(30);
+        assertThat(defaults.api().maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+        Map<String, String> p = valid();
+        p.put("gateway.media.inbound-retention", "PT0S");
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.media.inbound-retention"));
+    }
+
+    @Test
     void rateAboveMetasMaximumIsRefused() {
         Map<String, String> p = valid();
         p.put("gateway.senders.main.messages-per-second", "1001");
