@@ -88,6 +88,11 @@ if [[ -x "$JAVA25" ]]; then
     [[ -f "$AOT" ]] || { echo "the training run wrote no AOT cache ($OUT/startup.log)" >&2; exit 1; }
     echo "AOT cache: $(( $(stat -c %s "$AOT") / 1024 / 1024 )) MB"
     measure "JDK 25 + AOT cache" "$JAVA25" -XX:AOTCache="$AOT"
+    # The same with the cache Quarkus builds itself, trained by our @QuarkusIntegrationTest suite:
+    # JAVA_HOME=<jdk 25> ./mvnw verify -Dquarkus.package.jar.aot.enabled=true (README "Start-up")
+    if [[ -f target/quarkus-app/app.aot ]]; then
+        measure "JDK 25 + AOT cache (Quarkus, ITs)" "$JAVA25" -XX:AOTCache=target/quarkus-app/app.aot
+    fi
 else
     echo "no JDK 25 at $JAVA25: set BENCH_JAVA25 (skipping the JDK 25 variants)"
 fi
