@@ -16,12 +16,18 @@ create index event_outbox_unpositioned on event_outbox (id) where position is nu
 -- Catch-up of a stream filtered by contact.
 create index event_outbox_contact_position on event_outbox (contact_phone, position) where position is not null;
 
--- Threads (GET /v1/contacts/{phone}/messages) page newest first over (time, id) of both tables.
--- outbound_message (recipient, id) exists; its id is a UUIDv7, so id order is creation order, and
--- created_at comes with it for the merge. Inbound pages by Meta's timestamp, tie-broken by id.
-create index inbound_message_thread on inbound_message (from_phone, sent_at desc, id desc);
+-- Threads and conversations order outbound messages by the time in their UUIDv7 id (the accept time, to the
+-- millisecond): outbound_message (recipient, id) and the primary key already serve that order, so the accept
+-- path gets no new index to maintain. uuid7_time: the id's 48-bit Unix millisecond timestamp;
+-- uuid7_floor: the smallest uuid of the same millisecond (for "everything in this millisecond" ranges).
+create function uuid7_time(id uuid) returns timestamptz language sql immutable parallel safe as $$
+    select timestamptz 'epoch' + ('x' || substr(replace(id::text, '-', ''), 1, 12))::bit(48)::bigint * interval '1 millisecond'
+$$;
+create function uuid7_floor(id uuid) returns uuid language sql immutable parallel safe as $$
+    select (substr(id::text, 1, 13) || '-0000-0000-000000000000')::uuid
+$$;
+-- Inbound pages by Meta's timestamp, tie-broken by id: "(sent_at, id) < cursor" is a range on this index.
+create index inbound_message_thread on inbound_message (from_phone, sent_at, id);
 -- Unread inbound per contact (GET /v1/conversations): only unread rows are indexed, so the count stays
 -- small however long the history is.
 create index inbound_message_unread on inbound_message (from_phone) where read_at is null;
--- Conversations by outbound activity: latest message per recipient, newest first.
-create index outbound_message_recipient_created on outbound_message (recipient, created_at desc);
