@@ -31,8 +31,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class ConversationLister {
 
-    /** The newest outbound id of a phone, via outbound_message (recipient, id). */
-    private static final String LATEST_OUT = "(select max(x.id) from outbound_message x where x.recipient = %s)";
+    /** The newest outbound id of a phone, via outbound_message (recipient, id) (PostgreSQL 15 has no max(uuid)). */
+    private static final String LATEST_OUT = "(select x.id from outbound_message x where x.recipient = %s order by x.id desc limit 1)";
     /** A phone's activity from its contact row's last activity and its newest outbound. */
     private static final String ACTIVITY = "greatest(%s, uuid7_time(" + LATEST_OUT + "))";
 
@@ -49,8 +49,8 @@ public class ConversationLister {
                 where o.id < $4 and o.id = %2$s and (%3$s, o.recipient) < ($1, $2)
                 order by o.id desc limit $3),
             b_ties as (
-                select o.recipient from outbound_message o, (select min(id) as hi from b having count(*) >= $3) e
-                where o.id >= uuid7_floor(e.hi) and o.id < e.hi and o.id = %2$s and (%3$s, o.recipient) < ($1, $2)),
+                select o.recipient from outbound_message o, (select b.id as hi from b order by b.id limit 1) e
+                where (select count(*) from b) >= $3 and o.id >= uuid7_floor(e.hi) and o.id < e.hi and o.id = %2$s and (%3$s, o.recipient) < ($1, $2)),
             phones as (
                 select phone from a union select phone from a_ties union select recipient from b
                 union select recipient from b_ties)
@@ -84,7 +84,10 @@ public class ConversationLister {
                 .addString(after == null ? "" : after.key())
                 .addInteger(limit + 1)
                 .addUUID(before == null ? new java.util.UUID(-1L, -1L) : Uuid7Bounds.atOrBefore(before));
-        return pool.preparedQuery(SQL).execute(params).map(rows -> {
+        // The planner prices the correlated probes as if they scanned, which crosses jit_above_cost: JIT
+        // compilation then costs ~2 s for a query that runs in ~5 ms (measured on 200k messages, 2k contacts).
+        return pool.withTransaction(tx -> tx.query("set local jit = off").execute()
+                .chain(() -> tx.preparedQuery(SQL).execute(params))).map(rows -> {
             List<ConversationView> out = new ArrayList<>();
             Instant now = clock.instant();
             rows.forEach(row -> out.add(view(row, now)));
