@@ -142,6 +142,11 @@ public class EventStream {
         return started()
                 .chain(() -> {
                     subscribers.add(subscriber);
+                    if (subscriber.closed.get()) {
+                        // the client left while the tail was starting: close() ran before the add
+                        subscribers.remove(subscriber);
+                        return Uni.createFrom().voidItem();
+                    }
                     return subscriber.positioned ? Uni.createFrom().voidItem() : position(subscriber, after);
                 })
                 .chain(() -> catchUp(subscriber))
