@@ -188,6 +188,24 @@ class EventStreamTest {
     }
 
     @Test
+    void anIdOlderThanTheOutboxStillHoldsStartsWithAResetThenTheOldestRetained() {
+        String phone = TestDb.freshPhone();
+        SseClient live = open("/v1/events?contact=%2B" + phone.substring(1), null);
+        committed(phone, "purged");
+        committed(phone, "kept");
+        await().atMost(WAIT).until(() -> labels(live).size() == 2);
+        long purged = Long.parseLong(live.events().get(0).id());
+        // what a retention purge does: everything up to this event is gone
+        TestDb.update("delete from event_outbox where position <= ?", purged);
+
+        SseClient late = open("/v1/events?contact=%2B" + phone.substring(1), String.valueOf(purged - 1));
+        await().atMost(WAIT).until(() -> late.events().size() == 2);
+        assertThat(late.events().get(0).event()).isEqualTo("stream.reset");
+        assertThat(new JsonObject(late.events().get(0).data()).getString("reason")).contains("no longer retained");
+        assertThat(labels(late).get(1)).isEqualTo("kept");
+    }
+
+    @Test
     void refusesBadParametersAndMissingKeysWithProblems() {
         given().auth().oauth2("test-key").queryParam("contact", "12345").when().get("/v1/events").then()
                 .statusCode(400).contentType("application/problem+json")
@@ -206,6 +224,8 @@ class EventStreamTest {
         for (int i = 0; i < 6; i++) {
             assertThat(open(path, null).status()).isEqualTo(200);
         }
+        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("(?m)^wagateway_events_subscribers(\\{[^}]*\\})? 6\\.0$");
         SseClient refused = open(path, null);
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.body()).contains("urn:wagateway:problem:too-many-subscribers");
