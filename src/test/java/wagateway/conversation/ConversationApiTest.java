@@ -40,6 +40,8 @@ class ConversationApiTest {
         String neverWrote = TestDb.freshPhone();
         String tiedA = TestDb.freshPhone();
         String tiedB = TestDb.freshPhone();
+        String tiedC = TestDb.freshPhone();
+        List<String> sameMillisecond = List.of(TestDb.freshPhone(), TestDb.freshPhone(), TestDb.freshPhone());
 
         // the customer wrote at base+50 (two unread, one read)
         ThreadRows.outbound(wroteLast, base.plusSeconds(10), "Your order shipped", null);
@@ -53,14 +55,21 @@ class ConversationApiTest {
         ThreadRows.outbound(answeredLast, base.plusSeconds(60), "answer", null);
         // only ever received a template, at base+30: no contact row at all
         ThreadRows.outbound(neverWrote, base.plusSeconds(30), "template", null);
-        // two customers who wrote in the same second
-        ThreadRows.inbound(tiedA, base.plusSeconds(45), "same second", null, false);
-        ThreadRows.contact(tiedA, base.plusSeconds(45), null);
-        ThreadRows.inbound(tiedB, base.plusSeconds(45), "same second", null, false);
-        ThreadRows.contact(tiedB, base.plusSeconds(45), null);
+        // three customers who wrote in the same second: more than a page of one plus one, so a walk that
+        // stopped at its limit without the ties would lose one of them
+        for (String tied : List.of(tiedA, tiedB, tiedC)) {
+            ThreadRows.inbound(tied, base.plusSeconds(45), "same second", null, false);
+            ThreadRows.contact(tied, base.plusSeconds(45), null);
+        }
+        // three templates to three new numbers in the same millisecond (likewise for the outbound walk)
+        for (String phone : sameMillisecond) {
+            ThreadRows.outbound(phone, base.plusSeconds(25), "template", null);
+        }
 
-        List<String> tied = tiedA.compareTo(tiedB) > 0 ? List.of(tiedA, tiedB) : List.of(tiedB, tiedA);
-        List<String> expected = List.of(answeredLast, wroteLast, tied.get(0), tied.get(1), neverWrote);
+        List<String> expected = new ArrayList<>(List.of(answeredLast, wroteLast));
+        expected.addAll(descending(tiedA, tiedB, tiedC));
+        expected.add(neverWrote);
+        expected.addAll(descending(sameMillisecond.toArray(String[]::new)));
 
         // page by page, one at a time: nothing lost or repeated at ties or across directions
         List<String> phones = new ArrayList<>();
@@ -72,7 +81,7 @@ class ConversationApiTest {
         }
         assertThat(phones).isEqualTo(expected);
 
-        JsonPath first = page(5, null);
+        JsonPath first = page(expected.size(), null);
         assertThat(first.getList("items.phone")).isEqualTo(expected);
         Map<String, Object> wrote = first.getMap("items[1]");
         assertThat(wrote).containsEntry("unread", 2).containsEntry("lastActivityAt", base.plusSeconds(50).toString())
@@ -84,8 +93,14 @@ class ConversationApiTest {
         assertThat(first.getString("items[0].lastActivityAt")).isEqualTo(base.plusSeconds(60).toString());
         assertThat(first.getInt("items[0].unread")).isZero();
         assertThat(first.getInt("items[2].unread")).isEqualTo(1);
-        assertThat(first.getString("items[4].windowOpenUntil")).isNull();
-        assertThat(first.getBoolean("items[4].windowOpen")).isFalse();
+        assertThat(first.getString("items[5].phone")).isEqualTo(neverWrote);
+        assertThat(first.getString("items[5].windowOpenUntil")).isNull();
+        assertThat(first.getBoolean("items[5].windowOpen")).isFalse();
+    }
+
+    /** The order of phones tied on activity: descending, as the API breaks ties. */
+    private static List<String> descending(String... phones) {
+        return java.util.Arrays.stream(phones).sorted(java.util.Comparator.reverseOrder()).toList();
     }
 
     @Test
