@@ -106,6 +106,19 @@ lines += [
     "",
     "Batch latencies are per request (of the whole batch).",
     "",
+]
+if section("sse"):
+    lines += [
+        "## Accept with idle live-event subscribers (phase `sse`: runs alternate without and with them)",
+        "",
+        "| load | msgs/s | p50 | p99 | errors |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in section("sse"):
+        x = r["result"]
+        lines.append(f"| {r['name']} | {fmt(x['messagesPerSecond'])} | {fmt(x['p50Ms'], 1)} | {fmt(x['p99Ms'], 1)} | {x['errors']} |")
+    lines.append("")
+lines += [
     "## End to end (accepted → sent → delivered → read, sandbox as its own process, one sender at 1,000 mps)",
     "",
     "| figure | value | ÷ lifecycle tps |",

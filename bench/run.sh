@@ -30,7 +30,9 @@ BATCH_SIZE=${BENCH_BATCH_SIZE:-100}
 E2E_RATE=${BENCH_E2E_RATE:-1000}
 E2E_SECONDS=${BENCH_E2E_SECONDS:-10}
 # Phases to run (start-up is always measured): a subset is for working on the benchmark itself.
+# Optional phase "sse": accept throughput without and with $SSE_IDLE idle GET /v1/events streams.
 PHASES=${BENCH_PHASES:-limits,accept,e2e}
+SSE_IDLE=${BENCH_SSE_IDLE:-200}
 phase() { [[ ",$PHASES," == *",$1,"* ]]; }
 RECIPIENTS=10000
 SECRET=bench-app-secret
@@ -196,6 +198,19 @@ accept open-500 mode=open rate=500
 accept open-1000 mode=open rate=1000
 accept "batch-$BATCH_SIZE" mode=batch size="$BATCH_SIZE" concurrency=4
 raw "{\"section\":\"rss\",\"name\":\"accept load (peak)\",\"kb\":$(stop_rss)}"
+fi
+
+# --- 2'. accept with idle event-stream subscribers (optional phase "sse") ---------------------------
+if phase sse; then
+loadavg sse
+log "accept closed c$CONCURRENCY, alternately without and with $SSE_IDLE idle SSE subscribers"
+clear_messages
+driver warmup="$WARMUP" duration="$DURATION" runs="$RUNS" mode=closed concurrency="$CONCURRENCY" \
+    idle-sse="$SSE_IDLE" | tee "$OUT/accept-sse.jsonl"
+for which in Without With; do
+    line=$(sed -n "s/^{\"median$which\":\(.*\)}$/\1/p" "$OUT/accept-sse.jsonl")
+    raw "{\"section\":\"sse\",\"name\":\"closed-c$CONCURRENCY $which $SSE_IDLE idle SSE\",\"result\":$line}"
+done
 fi
 stop_gateway
 clear_messages

@@ -41,6 +41,9 @@ public interface GatewayConfig {
     /** Signed event callbacks to the business. */
     Callbacks callbacks();
 
+    /** The live event stream, {@code GET /v1/events}. */
+    Events events();
+
     /** Inbound keywords that record an opt-out. */
     OptOut optOut();
 
@@ -165,6 +168,23 @@ public interface GatewayConfig {
         /** Events claimed per round trip. */
         @WithDefault("50")
         int batchSize();
+    }
+
+    interface Events {
+        /**
+         * How often the stream looks for new events without a nudge: events appended on other replicas, and a
+         * commit that came after this replica's own nudge. Also the first retry delay while the database is down.
+         */
+        @WithDefault("PT0.5S")
+        Duration pollInterval();
+
+        /** Interval of the SSE comment keep-alive ({@code : ping}) that keeps idle streams open through proxies. */
+        @WithDefault("PT15S")
+        Duration keepAlive();
+
+        /** Concurrent subscribers one replica accepts; one more gets a 503 problem. */
+        @WithDefault("1000")
+        int maxSubscribers();
     }
 
     interface OptOut {

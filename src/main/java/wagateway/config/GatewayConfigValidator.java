@@ -61,6 +61,13 @@ public final class GatewayConfigValidator {
                 || notPositive(config.media().transferIdleTimeout())) {
             problems.add("gateway.media.inbound-retention, upload-retention and transfer-idle-timeout must be positive");
         }
+        GatewayConfig.Events events = config.events();
+        if (events.pollInterval().toMillis() < 1 || events.keepAlive().toMillis() < 1) {
+            problems.add("gateway.events.poll-interval and gateway.events.keep-alive must be positive durations");
+        }
+        if (events.maxSubscribers() < 1) {
+            problems.add("gateway.events.max-subscribers must be at least 1, was " + events.maxSubscribers());
+        }
         if (config.pairRate().minInterval().isNegative()) {
             problems.add("gateway.pair-rate.min-interval must not be negative");
         }

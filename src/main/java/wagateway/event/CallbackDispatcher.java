@@ -157,21 +157,9 @@ public class CallbackDispatcher {
                 .replaceWithVoid();
     }
 
-    /**
-     * {id, type, createdAt} first (a payload field never overrides them), then the event's own fields; these
-     * exact bytes are signed.
-     */
+    /** The event's body ({@link EventBody}); these exact bytes are signed. */
     static Buffer body(Due event) {
-        JsonObject json = new JsonObject()
-                .put("id", String.valueOf(event.id()))
-                .put("type", event.type())
-                .put("createdAt", event.createdAt().toString());
-        event.payload().forEach(field -> {
-            if (!json.containsKey(field.getKey())) {
-                json.put(field.getKey(), field.getValue());
-            }
-        });
-        return Buffer.buffer(json.encode());
+        return Buffer.buffer(EventBody.of(event.id(), event.type(), event.createdAt(), event.payload()).encode());
     }
 
     private static Instant min(Instant a, Instant b) {

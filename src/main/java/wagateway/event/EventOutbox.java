@@ -29,10 +29,12 @@ public class EventOutbox {
 
     private final GatewayConfig config;
     private final java.time.Clock clock;
+    private final EventStream stream;
 
-    EventOutbox(GatewayConfig config, java.time.Clock clock) {
+    EventOutbox(GatewayConfig config, java.time.Clock clock, EventStream stream) {
         this.config = config;
         this.clock = clock;
+        this.stream = stream;
     }
 
     /** One event to append; see {@link #append}. */
@@ -51,7 +53,7 @@ public class EventOutbox {
             rows.add(Tuple.tuple().addString(e.type()).addUUID(e.messageId()).addString(e.contactPhone()).addString(url)
                     .addValue(e.payload()).addString(url == null ? "none" : "pending").addOffsetDateTime(now));
         }
-        return tx.preparedQuery(INSERT).executeBatch(rows).replaceWithVoid();
+        return tx.preparedQuery(INSERT).executeBatch(rows).invoke(stream::appended).replaceWithVoid();
     }
 
     /**
@@ -66,6 +68,8 @@ public class EventOutbox {
         return tx.preparedQuery(INSERT)
                 .execute(Tuple.tuple().addString(type).addUUID(messageId).addString(contactPhone).addString(url)
                         .addValue(payload).addString(url == null ? "none" : "pending").addOffsetDateTime(now))
+                // wakes the live stream's tail; it reads after the caller's commit, or at its next poll
+                .invoke(stream::appended)
                 .replaceWithVoid();
     }
 }

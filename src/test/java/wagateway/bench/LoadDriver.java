@@ -35,6 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * <li>{@code mode=batch size=S concurrency=N}: closed loop on {@code POST /v1/messages/batch} with S
  * messages per request; reports messages per second.</li>
  * </ul>
+ * With {@code idle-sse=N} (any mode), each run is measured twice in a row, first alone, then with N idle
+ * {@code GET /v1/events} streams open (filtered on a number that never gets events), and the last lines are
+ * {@code {"medianWithout": ...}} and {@code {"medianWith": ...}}: the price of idle subscribers on the same
+ * machine in the same minute.
  * Every mode warms up for {@code warmup} seconds, then measures {@code runs} runs of {@code duration}
  * seconds and prints one JSON line per run and a last line {@code {"median": ...}} with the run of
  * median throughput. Recipients cycle through {@code recipients} numbers from {@code +5511900000000}
@@ -83,6 +87,11 @@ public final class LoadDriver {
         if (warmup > 0) {
             once(mode, warmup);
         }
+        int idleSse = Integer.parseInt(options.getOrDefault("idle-sse", "0"));
+        if (idleSse > 0) {
+            compareWithIdleStreams(mode, duration, runs, idleSse);
+            return;
+        }
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             Result r = once(mode, duration);
@@ -93,6 +102,52 @@ public final class LoadDriver {
         sorted.sort((a, b) -> Double.compare(a.perSecond(), b.perSecond()));
         Result median = sorted.get(sorted.size() / 2);
         System.out.println("{\"median\":" + median.json(mode, results.indexOf(median) + 1) + "}");
+    }
+
+    /** Alternates runs without and with {@code n} idle SSE streams, so drift of the machine hits both alike. */
+    private void compareWithIdleStreams(String mode, int duration, int runs, int n) throws Exception {
+        List<Result> without = new ArrayList<>();
+        List<Result> with = new ArrayList<>();
+        HttpClient sse = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < runs; i++) {
+            Result alone = once(mode, duration);
+            without.add(alone);
+            System.out.println(alone.json(mode + "+sse0", i + 1));
+            List<java.io.InputStream> streams = openIdleStreams(sse, n);
+            Result busy = once(mode, duration);
+            with.add(busy);
+            System.out.println(busy.json(mode + "+sse" + n, i + 1));
+            for (java.io.InputStream stream : streams) {
+                stream.close();
+            }
+        }
+        System.out.println("{\"medianWithout\":" + median(without).json(mode + "+sse0", 0) + "}");
+        System.out.println("{\"medianWith\":" + median(with).json(mode + "+sse" + n, 0) + "}");
+    }
+
+    private List<java.io.InputStream> openIdleStreams(HttpClient sse, int n) throws Exception {
+        List<CompletableFuture<HttpResponse<java.io.InputStream>>> pending = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            pending.add(sse.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/events?contact=%2B15550000000"))
+                    .header("Authorization", "Bearer " + apiKey).header("Accept", "text/event-stream").GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream()));
+        }
+        List<java.io.InputStream> streams = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<java.io.InputStream>> f : pending) {
+            HttpResponse<java.io.InputStream> response = f.get(30, TimeUnit.SECONDS);
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET /v1/events answered " + response.statusCode());
+            }
+            streams.add(response.body());
+        }
+        return streams;
+    }
+
+    private static Result median(List<Result> results) {
+        List<Result> sorted = new ArrayList<>(results);
+        sorted.sort((a, b) -> Double.compare(a.perSecond(), b.perSecond()));
+        return sorted.get(sorted.size() / 2);
     }
 
     private Result once(String mode, int seconds) throws InterruptedException {

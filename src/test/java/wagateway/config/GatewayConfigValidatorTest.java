@@ -97,6 +97,17 @@ class GatewayConfigValidatorTest {
     }
 
     @Test
+    void eventStreamSettingsAreChecked() {
+        Map<String, String> p = valid();
+        assertThat(GatewayConfigValidator.problems(build(p), false)).isEmpty();
+        p.put("gateway.events.poll-interval", "PT0S");
+        p.put("gateway.events.max-subscribers", "0");
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.events.poll-interval"))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.events.max-subscribers"));
+    }
+
+    @Test
     void templateCategoriesAreChecked() {
         Map<String, String> p = valid();
         p.put("gateway.templates.order_update.category", "promo");

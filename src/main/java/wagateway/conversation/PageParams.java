@@ -1,0 +1,50 @@
+package wagateway.conversation;
+
+import java.util.List;
+import java.util.UUID;
+
+import wagateway.support.PhoneNumbers;
+import wagateway.web.Problem;
+import wagateway.web.ProblemException;
+
+/** Validation shared by the thread and conversation listings: limit and cursor, answered as 400 problems. */
+final class PageParams {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+
+    private PageParams() {
+    }
+
+    static int limit(Integer limit, List<Problem.FieldError> errors) {
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            errors.add(new Problem.FieldError("limit", "must be between 1 and " + MAX_LIMIT));
+        }
+        return size;
+    }
+
+    static Cursor cursor(String after, List<Problem.FieldError> errors, boolean idKey) {
+        if (after == null) {
+            return null;
+        }
+        try {
+            Cursor cursor = Cursor.decode(after);
+            if (idKey) {
+                UUID.fromString(cursor.key());
+            } else if (!PhoneNumbers.isE164(cursor.key())) {
+                throw new IllegalArgumentException("not a phone");
+            }
+            return cursor;
+        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
+            errors.add(new Problem.FieldError("after", "not a cursor from a previous page"));
+            return null;
+        }
+    }
+
+    static void failOn(List<Problem.FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw new ProblemException(new Problem("validation", "Bad Request", 400, "Invalid query parameters", errors));
+        }
+    }
+}

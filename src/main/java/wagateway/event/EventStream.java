@@ -1,0 +1,349 @@
+package wagateway.event;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import wagateway.config.GatewayConfig;
+import wagateway.web.Problem;
+import wagateway.web.ProblemException;
+
+/**
+ * The live event stream of one replica ({@code GET /v1/events}).
+ *
+ * <p>One shared tail reads new events once per pass and fans them out to every subscriber: no query and no
+ * thread per subscriber, so idle subscribers cost a registration and a buffer. A pass runs right after this
+ * replica appended events ({@link #appended}, a coalesced in-process nudge) and every
+ * {@code gateway.events.poll-interval} otherwise (other replicas' events; a commit that came after the nudge).
+ * It first lets {@link EventSequencer} stamp committed events with their stream position, then reads
+ * {@code position > tail}: commit order, never skipping a late commit.
+ *
+ * <p>A subscriber registers first, then catches up from the database from its {@code Last-Event-ID}, holding
+ * the live events that arrive meanwhile, then switches to live: everything the tail saw before the
+ * registration is committed and found by the catch-up, everything after is held; positions already sent are
+ * dropped, so the switch has neither gap nor duplicate. While the database is away, the tail and any
+ * catch-up retry with backoff and subscribers stay connected; they resume where they were.
+ */
+@ApplicationScoped
+public class EventStream {
+
+    /** Rows per tail or catch-up query. */
+    static final int PAGE = 500;
+    /** The nudge waits this long, so the appending transaction has usually committed when the pass reads. */
+    static final long NUDGE_DELAY_MS = 15;
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    /**
+     * Items buffered for a subscriber that reads slower than events come; beyond it the stream ends with an
+     * error and the client reconnects with its Last-Event-ID (EventSource does so by itself).
+     */
+    static final int SUBSCRIBER_BUFFER = 10_000;
+
+    private static final String TAIL = "select " + StreamedEvent.COLUMNS
+            + " from event_outbox where position > $1 order by position limit $2";
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final EventSequencer sequencer;
+    private final GatewayConfig.Events config;
+
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final AtomicReference<Uni<Void>> starting = new AtomicReference<>();
+    /** The last position the tail fanned out; -1 until the tail started (on the first subscriber). */
+    private volatile long tailPosition = -1;
+    private final AtomicBoolean passRunning = new AtomicBoolean();
+    private final AtomicBoolean passAgain = new AtomicBoolean();
+    private final AtomicBoolean nudgePending = new AtomicBoolean();
+    private final AtomicBoolean timersStarted = new AtomicBoolean();
+    private volatile long retryAtMillis;
+    private volatile int failures;
+    private final List<Long> timers = new ArrayList<>();
+
+    EventStream(Pool pool, Vertx vertx, EventSequencer sequencer, GatewayConfig config, MeterRegistry registry) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.sequencer = sequencer;
+        this.config = config.events();
+        Gauge.builder("wagateway.events.subscribers", subscribers, Set::size)
+                .description("Open GET /v1/events streams on this replica").register(registry);
+    }
+
+    @PreDestroy
+    void stop() {
+        synchronized (timers) {
+            timers.forEach(vertx::cancelTimer);
+        }
+    }
+
+    /** Reserves a subscriber slot, or refuses with a 503 problem when the replica has its maximum. */
+    void admit() {
+        if (admitted.incrementAndGet() > config.maxSubscribers()) {
+            admitted.decrementAndGet();
+            throw new ProblemException(Problem.of("too-many-subscribers", "Service Unavailable", 503,
+                    "This replica already streams to " + config.maxSubscribers()
+                            + " subscribers (gateway.events.max-subscribers); retry later or on another replica"));
+        }
+    }
+
+    /** Open streams on this replica. */
+    public int subscribers() {
+        return subscribers.size();
+    }
+
+    /**
+     * The matching events after position {@code after} (null: from now on), then live ones. Call
+     * {@link #admit} first: the slot is given back when the stream ends.
+     */
+    Multi<StreamItem> subscribe(EventFilter filter, Long after) {
+        return Multi.createFrom().<StreamItem>emitter(emitter -> {
+            Subscriber subscriber = new Subscriber(filter, emitter);
+            emitter.onTermination(subscriber::close);
+            subscriber.connecting = connect(subscriber, after)
+                    .onFailure(e -> !subscriber.closed.get()).retry()
+                    .withBackOff(config.pollInterval(), MAX_BACKOFF).indefinitely()
+                    .subscribe().with(ignored -> { }, emitter::fail);
+        }, BackPressureStrategy.ERROR).onOverflow().buffer(SUBSCRIBER_BUFFER);
+    }
+
+    /** Events were appended on this replica (maybe not committed yet): look soon. Never fails the caller. */
+    public void appended() {
+        if (tailPosition >= 0 && nudgePending.compareAndSet(false, true)) {
+            vertx.setTimer(NUDGE_DELAY_MS, id -> {
+                nudgePending.set(false);
+                pass();
+            });
+        }
+    }
+
+    /** Idempotent, so that a retry after a database failure resumes where the subscriber was. */
+    private Uni<Void> connect(Subscriber subscriber, Long after) {
+        return started()
+                .chain(() -> {
+                    subscribers.add(subscriber);
+                    if (subscriber.closed.get()) {
+                        // the client left while the tail was starting: close() ran before the add
+                        subscribers.remove(subscriber);
+                        return Uni.createFrom().voidItem();
+                    }
+                    return subscriber.positioned ? Uni.createFrom().voidItem() : position(subscriber, after);
+                })
+                .chain(() -> catchUp(subscriber))
+                .invoke(subscriber::goLive);
+    }
+
+    /** Where a new subscriber starts; a {@code stream.reset} first when its Last-Event-ID cannot be honoured. */
+    private Uni<Void> position(Subscriber subscriber, Long after) {
+        if (after == null) {
+            subscriber.start(tailPosition, null);
+            return Uni.createFrom().voidItem();
+        }
+        return pool.query("select min(position), max(position) from event_outbox where position is not null")
+                .execute().invoke(rows -> {
+                    Row row = rows.iterator().next();
+                    Long oldest = row.getLong(0);
+                    long newest = row.getLong(1) == null ? 0 : row.getLong(1);
+                    if (after > newest) {
+                        // not a position of this stream (another database, a restore): start from now
+                        subscriber.start(Math.max(newest, tailPosition), StreamItem.reset(Math.max(newest, tailPosition),
+                                "Last-Event-ID " + after + " is not a position of this stream; resuming from now"));
+                    } else if (oldest != null && after < oldest - 1) {
+                        subscriber.start(after, StreamItem.reset(oldest - 1, "Events after " + after
+                                + " are no longer retained; resuming from the oldest retained event"));
+                    } else {
+                        subscriber.start(after, null);
+                    }
+                }).replaceWithVoid();
+    }
+
+    private Uni<Void> catchUp(Subscriber subscriber) {
+        Tuple params = Tuple.of(subscriber.last());
+        String where = subscriber.filter.sql(params);
+        params.addInteger(PAGE);
+        return pool.preparedQuery("select " + StreamedEvent.COLUMNS + " from event_outbox where position > $1" + where
+                + " order by position limit $" + params.size()).execute(params)
+                .chain(rows -> {
+                    List<StreamedEvent> page = events(rows);
+                    subscriber.caughtUp(page);
+                    return page.size() < PAGE || subscriber.closed.get() ? Uni.createFrom().voidItem()
+                            : catchUp(subscriber);
+                });
+    }
+
+    private Uni<Void> started() {
+        if (tailPosition >= 0) {
+            return Uni.createFrom().voidItem();
+        }
+        return starting.updateAndGet(current -> current != null ? current
+                : sequencer.stamp()
+                        .chain(() -> pool.query("select coalesce(max(position), 0) from event_outbox").execute())
+                        .invoke(rows -> {
+                            tailPosition = rows.iterator().next().getLong(0);
+                            startTimers();
+                        })
+                        .onFailure().invoke(() -> starting.set(null))
+                        .replaceWithVoid()
+                        .memoize().indefinitely());
+    }
+
+    private void startTimers() {
+        if (timersStarted.compareAndSet(false, true)) {
+            synchronized (timers) {
+                timers.add(vertx.setPeriodic(config.pollInterval().toMillis(), id -> {
+                    if (System.currentTimeMillis() >= retryAtMillis) {
+                        pass();
+                    }
+                }));
+                timers.add(vertx.setPeriodic(config.keepAlive().toMillis(), id -> subscribers.forEach(Subscriber::ping)));
+            }
+        }
+    }
+
+    /** One tail pass: stamp, read what is new, fan out. One at a time; a request during a pass runs after it. */
+    private void pass() {
+        if (!passRunning.compareAndSet(false, true)) {
+            passAgain.set(true);
+            return;
+        }
+        sequencer.stamp().chain(this::readNew).subscribe().with(ignored -> {
+            if (failures > 0) {
+                Log.infof("Event stream reading again after %d failed attempts", failures);
+            }
+            failures = 0;
+            retryAtMillis = 0;
+            passRunning.set(false);
+            if (passAgain.getAndSet(false)) {
+                pass();
+            }
+        }, failure -> {
+            int failed = ++failures;
+            long backoff = Math.min(MAX_BACKOFF.toMillis(), config.pollInterval().toMillis() << Math.min(failed, 10));
+            retryAtMillis = System.currentTimeMillis() + backoff;
+            if (failed == 1) {
+                Log.warnf("Event stream cannot read events (%s); retrying with backoff, subscribers stay connected",
+                        failure.getMessage());
+            } else {
+                Log.debugf("Event stream attempt %d failed: %s", failed, failure.getMessage());
+            }
+            passRunning.set(false);
+        });
+    }
+
+    private Uni<Void> readNew() {
+        return pool.preparedQuery(TAIL).execute(Tuple.of(tailPosition, PAGE)).chain(rows -> {
+            List<StreamedEvent> batch = events(rows);
+            if (batch.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            tailPosition = batch.get(batch.size() - 1).position();
+            subscribers.forEach(s -> s.offer(batch));
+            return batch.size() < PAGE ? Uni.createFrom().voidItem() : readNew();
+        });
+    }
+
+    private static List<StreamedEvent> events(RowSet<Row> rows) {
+        List<StreamedEvent> events = new ArrayList<>(rows.size());
+        rows.forEach(row -> events.add(StreamedEvent.of(row)));
+        return events;
+    }
+
+    /** One open stream. Its methods are synchronized: the tail, the catch-up and the keep-alive all emit. */
+    private final class Subscriber {
+
+        final EventFilter filter;
+        private final MultiEmitter<? super StreamItem> emitter;
+        final AtomicBoolean closed = new AtomicBoolean();
+        volatile Cancellable connecting;
+        volatile boolean positioned;
+        private long last;
+        private boolean live;
+        private List<StreamedEvent> held = new ArrayList<>();
+
+        Subscriber(EventFilter filter, MultiEmitter<? super StreamItem> emitter) {
+            this.filter = filter;
+            this.emitter = emitter;
+        }
+
+        synchronized long last() {
+            return last;
+        }
+
+        synchronized void start(long from, StreamItem reset) {
+            last = from;
+            positioned = true;
+            if (reset != null) {
+                emitter.emit(reset);
+            }
+        }
+
+        /** Live events from the tail: held until the catch-up is over. */
+        synchronized void offer(List<StreamedEvent> batch) {
+            if (live) {
+                emitNew(batch);
+            } else {
+                batch.stream().filter(filter::matches).forEach(held::add);
+            }
+        }
+
+        synchronized void caughtUp(List<StreamedEvent> page) {
+            emitNew(page);
+        }
+
+        synchronized void goLive() {
+            live = true;
+            emitNew(held);
+            held = null;
+            emitter.emit(StreamItem.LIVE);
+        }
+
+        synchronized void ping() {
+            if (!closed.get()) {
+                emitter.emit(StreamItem.PING);
+            }
+        }
+
+        /** Only positions after the last one sent: the catch-up and the held live events overlap. */
+        private void emitNew(List<StreamedEvent> events) {
+            for (StreamedEvent event : events) {
+                if (event.position() > last && !closed.get()) {
+                    last = event.position();
+                    if (filter.matches(event)) {
+                        emitter.emit(StreamItem.event(event));
+                    }
+                }
+            }
+        }
+
+        void close() {
+            if (closed.compareAndSet(false, true)) {
+                subscribers.remove(this);
+                admitted.decrementAndGet();
+                Cancellable c = connecting;
+                if (c != null) {
+                    c.cancel();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package wagateway.conversation;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import wagateway.testsupport.TestDb;
+
+/** {@code GET /v1/conversations}: activity from both directions, unread counts, stable cursor pages. */
+@QuarkusTest
+class ConversationApiTest {
+
+    private static JsonPath page(int limit, String after) {
+        var request = given().auth().oauth2("test-key").queryParam("limit", limit);
+        if (after != null) {
+            request.queryParam("after", after);
+        }
+        return request.when().get("/v1/conversations").then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void ordersByTheLaterOfEitherDirectionAndCountsUnreadInbound() {
+        // far in the future, so these are the newest conversations whatever else the run created
+        Instant base = Instant.now().plus(3650 + ThreadLocalRandom.current().nextInt(1000), ChronoUnit.DAYS)
+                .truncatedTo(ChronoUnit.SECONDS);
+        String wroteLast = TestDb.freshPhone();
+        String answeredLast = TestDb.freshPhone();
+        String neverWrote = TestDb.freshPhone();
+        String tiedA = TestDb.freshPhone();
+        String tiedB = TestDb.freshPhone();
+        String tiedC = TestDb.freshPhone();
+        List<String> sameMillisecond = List.of(TestDb.freshPhone(), TestDb.freshPhone(), TestDb.freshPhone());
+
+        // the customer wrote at base+50 (two unread, one read)
+        ThreadRows.outbound(wroteLast, base.plusSeconds(10), "Your order shipped", null);
+        ThreadRows.inbound(wroteLast, base.plusSeconds(20), "read already", null, true);
+        ThreadRows.inbound(wroteLast, base.plusSeconds(40), "unread 1", null, false);
+        ThreadRows.inbound(wroteLast, base.plusSeconds(50), "unread 2", null, false);
+        ThreadRows.contact(wroteLast, base.plusSeconds(50), base.plusSeconds(50).plus(24, ChronoUnit.HOURS));
+        // wrote at base+5, but we answered at base+60: the answer is its activity
+        ThreadRows.inbound(answeredLast, base.plusSeconds(5), "question", null, true);
+        ThreadRows.contact(answeredLast, base.plusSeconds(5), base.plusSeconds(5).plus(24, ChronoUnit.HOURS));
+        ThreadRows.outbound(answeredLast, base.plusSeconds(60), "answer", null);
+        // only ever received a template, at base+30: no contact row at all
+        ThreadRows.outbound(neverWrote, base.plusSeconds(30), "template", null);
+        // three customers who wrote in the same second: more than a page of one plus one, so a walk that
+        // stopped at its limit without the ties would lose one of them
+        for (String tied : List.of(tiedA, tiedB, tiedC)) {
+            ThreadRows.inbound(tied, base.plusSeconds(45), "same second", null, false);
+            ThreadRows.contact(tied, base.plusSeconds(45), null);
+        }
+        // three templates to three new numbers in the same millisecond (likewise for the outbound walk)
+        for (String phone : sameMillisecond) {
+            ThreadRows.outbound(phone, base.plusSeconds(25), "template", null);
+        }
+
+        List<String> expected = new ArrayList<>(List.of(answeredLast, wroteLast));
+        expected.addAll(descending(tiedA, tiedB, tiedC));
+        expected.add(neverWrote);
+        expected.addAll(descending(sameMillisecond.toArray(String[]::new)));
+
+        // page by page, one at a time: nothing lost or repeated at ties or across directions
+        List<String> phones = new ArrayList<>();
+        String after = null;
+        for (int i = 0; i < expected.size(); i++) {
+            JsonPath page = page(1, after);
+            phones.addAll(page.getList("items.phone"));
+            after = page.getString("nextCursor");
+        }
+        assertThat(phones).isEqualTo(expected);
+
+        JsonPath first = page(expected.size(), null);
+        assertThat(first.getList("items.phone")).isEqualTo(expected);
+        Map<String, Object> wrote = first.getMap("items[1]");
+        assertThat(wrote).containsEntry("unread", 2).containsEntry("lastActivityAt", base.plusSeconds(50).toString())
+                .containsEntry("windowOpen", true);
+        assertThat(first.getString("items[1].lastMessage.direction")).isEqualTo("inbound");
+        assertThat(first.getString("items[1].lastMessage.content.text.body")).isEqualTo("unread 2");
+        assertThat(first.getString("items[0].lastMessage.direction")).isEqualTo("outbound");
+        assertThat(first.getString("items[0].lastMessage.content.text.body")).isEqualTo("answer");
+        assertThat(first.getString("items[0].lastActivityAt")).isEqualTo(base.plusSeconds(60).toString());
+        assertThat(first.getInt("items[0].unread")).isZero();
+        assertThat(first.getInt("items[2].unread")).isEqualTo(1);
+        assertThat(first.getString("items[5].phone")).isEqualTo(neverWrote);
+        assertThat(first.getString("items[5].windowOpenUntil")).isNull();
+        assertThat(first.getBoolean("items[5].windowOpen")).isFalse();
+    }
+
+    /** The order of phones tied on activity: descending, as the API breaks ties. */
+    private static List<String> descending(String... phones) {
+        return java.util.Arrays.stream(phones).sorted(java.util.Comparator.reverseOrder()).toList();
+    }
+
+    @Test
+    void refusesABadCursorOrLimitWithAProblem() {
+        given().auth().oauth2("test-key").queryParam("after", "bm9wZQ").when().get("/v1/conversations").then()
+                .statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("after"));
+        given().auth().oauth2("test-key").queryParam("limit", 501).when().get("/v1/conversations").then()
+                .statusCode(400).body("errors.field", hasItem("limit"));
+        given().when().get("/v1/conversations").then().statusCode(401);
+    }
+}
