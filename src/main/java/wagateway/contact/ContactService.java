@@ -66,8 +66,8 @@ public class ContactService {
      * A Cloud API 131047 (re-engagement) answer at {@code at}: the window is closed in our records too
      * (spec §3.2), unless the customer wrote after that.
      */
-    public Uni<Void> closeWindow(String phone, Instant at) {
-        return pool.withTransaction(tx -> store.closeWindow(tx, phone, at, clock.instant()));
+    public Uni<Void> closeWindow(String phone, String sender, Instant at) {
+        return pool.withTransaction(tx -> store.closeWindow(tx, phone, sender, at, clock.instant()));
     }
 
     /**

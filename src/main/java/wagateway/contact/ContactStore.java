@@ -36,24 +36,61 @@ public class ContactStore {
                 last_activity_at = greatest(c.last_activity_at, $4),
                 updated_at = $7""";
 
-    /** A customer who wrote after the failure reopened the window: then nothing closes. */
+    /** The window of one business number only grows from an inbound message, like the contact's. */
+    private static final String RECORD_SENDER_WINDOW = """
+            insert into contact_window as w (phone, sender, last_inbound_at, window_open_until, free_entry_point, updated_at)
+            values ($1, $2, $3, $4, $5, $6)
+            on conflict (phone, sender) do update set
+                last_inbound_at = greatest(w.last_inbound_at, $3),
+                free_entry_point = case when $5 then true
+                    when $4 >= w.window_open_until then false
+                    else w.free_entry_point end,
+                window_open_until = greatest(w.window_open_until, $4),
+                updated_at = $6""";
+
+    /**
+     * A 131047 from one business number closes that number's window; a customer who wrote to it after the
+     * failure reopened it, and then nothing closes. Without a sender (not one of ours), every window closes.
+     */
+    private static final String CLOSE_SENDER_WINDOW = """
+            update contact_window set window_open_until = $3, free_entry_point = false, updated_at = $4
+            where phone = $1 and ($2::text is null or sender = $2)
+                and window_open_until > $3 and last_inbound_at < $3""";
+
+    /**
+     * The contact's window is the latest of its numbers' windows; a contact known from before windows were
+     * kept per number (no rows) closes as it always did.
+     */
     private static final String CLOSE_WINDOW = """
-            update contact set window_open_until = $2, free_entry_point = false, updated_at = $3
-            where phone = $1 and (window_open_until is null or window_open_until > $2)
-                and (last_inbound_at is null or last_inbound_at < $2)""";
+            update contact c set
+                window_open_until = coalesce((select max(w.window_open_until) from contact_window w where w.phone = c.phone),
+                    case when c.window_open_until > $2 and (c.last_inbound_at is null or c.last_inbound_at < $2)
+                        then $2 else c.window_open_until end),
+                free_entry_point = coalesce((select bool_or(w.free_entry_point) from contact_window w
+                    where w.phone = c.phone and w.window_open_until > $3), false),
+                updated_at = $3
+            where phone = $1""";
 
     /**
      * Records an inbound message's contact facts.
      *
+     * @param sender    the configured sender the customer wrote to; null for a number that is not ours
      * @param openUntil end of the window this message opens, null for messages that open none (system notices)
      * @param at        the message's time (Meta's timestamp)
      */
-    public Uni<Void> recordInbound(SqlClient tx, String phone, String userId, String profileName, Instant at,
-            Instant openUntil, boolean freeEntryPoint, Instant now) {
+    public Uni<Void> recordInbound(SqlClient tx, String phone, String sender, String userId, String profileName,
+            Instant at, Instant openUntil, boolean freeEntryPoint, Instant now) {
         Instant inboundAt = openUntil == null ? null : at;
-        return tx.preparedQuery(RECORD_INBOUND).execute(Tuple.tuple().addString(phone).addString(userId)
+        Uni<Void> contact = tx.preparedQuery(RECORD_INBOUND).execute(Tuple.tuple().addString(phone).addString(userId)
                 .addString(profileName).addOffsetDateTime(utc(inboundAt)).addOffsetDateTime(utc(openUntil))
                 .addBoolean(freeEntryPoint).addOffsetDateTime(utc(now)))
+                .replaceWithVoid();
+        if (sender == null || openUntil == null) {
+            return contact;
+        }
+        return contact.chain(() -> tx.preparedQuery(RECORD_SENDER_WINDOW).execute(Tuple.tuple().addString(phone)
+                .addString(sender).addOffsetDateTime(utc(at)).addOffsetDateTime(utc(openUntil))
+                .addBoolean(freeEntryPoint).addOffsetDateTime(utc(now))))
                 .replaceWithVoid();
     }
 
@@ -67,9 +104,17 @@ public class ContactStore {
                 .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getString("phone") : null);
     }
 
-    /** A 131047 at {@code at}: the window was closed then, whatever our records said (spec §3.2). */
-    public Uni<Void> closeWindow(SqlClient tx, String phone, Instant at, Instant now) {
-        return tx.preparedQuery(CLOSE_WINDOW).execute(Tuple.of(phone, utc(at), utc(now))).replaceWithVoid();
+    /**
+     * A 131047 at {@code at} from {@code sender}'s number: that window was closed then, whatever our records
+     * said (spec §3.2); the customer's windows with our other numbers stay as they are.
+     *
+     * @param sender the configured sender the failed message went from; null closes every window
+     */
+    public Uni<Void> closeWindow(SqlClient tx, String phone, String sender, Instant at, Instant now) {
+        return tx.preparedQuery(CLOSE_SENDER_WINDOW).execute(Tuple.tuple().addString(phone).addString(sender)
+                .addOffsetDateTime(utc(at)).addOffsetDateTime(utc(now)))
+                .chain(() -> tx.preparedQuery(CLOSE_WINDOW).execute(Tuple.of(phone, utc(at), utc(now))))
+                .replaceWithVoid();
     }
 
     static OffsetDateTime utc(Instant instant) {

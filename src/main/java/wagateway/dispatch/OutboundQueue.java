@@ -118,7 +118,7 @@ public class OutboundQueue {
 
     private Uni<List<ToSend>> decide(SqlClient tx, String sender, List<ClaimedMessage> claimed, String owner, Instant now) {
         List<String> phones = claimed.stream().map(ClaimedMessage::recipient).distinct().toList();
-        return recipients.find(tx, phones).chain(known -> pacing(tx, sender, phones).chain(nextAllowed -> {
+        return recipients.find(tx, sender, phones).chain(known -> pacing(tx, sender, phones).chain(nextAllowed -> {
             List<Outcome> settled = new ArrayList<>();
             List<ToSend> candidates = new ArrayList<>();
             Duration interval = config.pairRate().minInterval();
@@ -374,7 +374,8 @@ public class OutboundQueue {
             Integer code = o instanceof Outcome.Failed f ? f.code() : o instanceof Outcome.Retry r ? r.code() : null;
             String phone = o.message().recipient();
             if (code != null && code == 131047) {
-                chain = chain.chain(() -> contacts.closeWindow(tx, phone, now, now));
+                String sender = o.message().sender();
+                chain = chain.chain(() -> contacts.closeWindow(tx, phone, sender, now, now));
             } else if (code != null && code == 131050) {
                 var change = ConsentChange.fromWhatsApp(phone, ConsentChange.OPTED_OUT, ConsentChange.SCOPE_MARKETING,
                         "cloud_api_131050", o.message().id().toString(), now, null);

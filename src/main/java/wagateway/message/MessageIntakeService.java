@@ -176,24 +176,34 @@ public class MessageIntakeService {
      * @return per message, the refusal reason or null
      */
     private Uni<List<String>> earlyRefusal(List<NewMessage> messages) {
-        List<String> phones = messages.stream().filter(m -> m.sendAt() == null || !m.sendAt().isAfter(m.createdAt()))
-                .map(NewMessage::recipient).toList();
-        if (phones.isEmpty()) {
+        // windows are per business number: one lookup per sender (a batch usually has one)
+        Map<String, List<String>> dueBySender = new java.util.LinkedHashMap<>();
+        for (NewMessage m : messages) {
+            if (m.sendAt() == null || !m.sendAt().isAfter(m.createdAt())) {
+                dueBySender.computeIfAbsent(m.sender(), s -> new ArrayList<>()).add(m.recipient());
+            }
+        }
+        if (dueBySender.isEmpty()) {
             return Uni.createFrom().item(java.util.Collections.nCopies(messages.size(), (String) null));
         }
-        return recipients.find(pool, phones).map(known -> {
-            List<String> reasons = new ArrayList<>(messages.size());
-            for (NewMessage m : messages) {
-                Recipient recipient = known.get(m.recipient());
-                if (recipient == null) {
-                    reasons.add(null);
-                    continue;
-                }
-                PolicyDecision decision = policy.decide(facts(m, validator), recipient, clock.instant());
-                reasons.add(decision instanceof PolicyDecision.Reject reject && !reject.expired() ? reject.reason() : null);
-            }
-            return reasons;
-        });
+        return io.smallrye.mutiny.Multi.createFrom().iterable(dueBySender.entrySet())
+                .onItem().transformToUniAndConcatenate(e -> recipients.find(pool, e.getKey(), e.getValue())
+                        .map(found -> Map.entry(e.getKey(), found)))
+                .collect().asMap(Map.Entry::getKey, Map.Entry::getValue)
+                .map(known -> {
+                    List<String> reasons = new ArrayList<>(messages.size());
+                    for (NewMessage m : messages) {
+                        Map<String, Recipient> ofSender = known.get(m.sender());
+                        Recipient recipient = ofSender == null ? null : ofSender.get(m.recipient());
+                        if (recipient == null) {
+                            reasons.add(null); // scheduled: judged when due
+                            continue;
+                        }
+                        PolicyDecision decision = policy.decide(facts(m, validator), recipient, clock.instant());
+                        reasons.add(decision instanceof PolicyDecision.Reject reject && !reject.expired() ? reject.reason() : null);
+                    }
+                    return reasons;
+                });
     }
 
     static OutboundFacts facts(NewMessage m, MessageRequestValidator validator) {

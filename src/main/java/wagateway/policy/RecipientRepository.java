@@ -16,12 +16,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class RecipientRepository {
 
-    /** @return a snapshot per phone; phones with no contact row are {@link Recipient#UNKNOWN} */
-    public Uni<Map<String, Recipient>> find(SqlClient client, Collection<String> phones) {
+    /**
+     * @param sender the configured sender the messages go from: the window is the one the customer opened
+     *               by writing to that business number (Meta keeps one per number and customer)
+     * @return a snapshot per phone; phones with no contact row are {@link Recipient#UNKNOWN}
+     */
+    public Uni<Map<String, Recipient>> find(SqlClient client, String sender, Collection<String> phones) {
         String[] distinct = phones.stream().distinct().toArray(String[]::new);
-        return client.preparedQuery("select phone, consent_status, consent_categories, marketing_opted_out, "
-                + "window_open_until from contact where phone = any($1)")
-                .execute(Tuple.tuple().addArrayOfString(distinct)).map(rows -> {
+        return client.preparedQuery("select c.phone, c.consent_status, c.consent_categories, c.marketing_opted_out, "
+                + "w.window_open_until from contact c "
+                + "left join contact_window w on w.phone = c.phone and w.sender = $2 where c.phone = any($1)")
+                .execute(Tuple.tuple().addArrayOfString(distinct).addString(sender)).map(rows -> {
                     Map<String, Recipient> out = new HashMap<>();
                     for (String phone : distinct) {
                         out.put(phone, Recipient.UNKNOWN);

@@ -100,7 +100,7 @@ public class InboundMessageHandler {
                     UUID id = stored.iterator().next().getUUID("id");
                     Uni<String> knownPhone = phone != null ? Uni.createFrom().item(phone)
                             : contacts.phoneOfUser(tx, message.fromUserId());
-                    return knownPhone.chain(contactPhone -> learn(tx, message, contactPhone, sentAt, now)
+                    return knownPhone.chain(contactPhone -> learn(tx, message, contactPhone, sender, sentAt, now)
                             .chain(() -> notifyBusiness(tx, id, message, contactPhone, sender, sentAt)))
                             .call(() -> markReadOnArrival(tx, id, message, sender, now));
                 });
@@ -133,7 +133,8 @@ public class InboundMessageHandler {
     }
 
     /** Identity, window and keyword consent; nothing to key them on when the phone is unknown (2026 usernames). */
-    private Uni<Void> learn(SqlClient tx, InboundMessage message, String phone, Instant sentAt, Instant now) {
+    private Uni<Void> learn(SqlClient tx, InboundMessage message, String phone, String sender, Instant sentAt,
+            Instant now) {
         if (phone == null) {
             Log.debugf("Inbound %s from an unknown phone number: contact not updated", message.type());
             return Uni.createFrom().voidItem();
@@ -141,8 +142,8 @@ public class InboundMessageHandler {
         // A system notice (number changed...) is not the customer writing: it opens no window.
         Instant openUntil = "system".equals(message.type()) ? null
                 : sentAt.plus(message.freeEntryPoint() ? FREE_ENTRY_POINT_WINDOW : WINDOW);
-        return contacts.recordInbound(tx, phone, message.fromUserId(), message.profileName(), sentAt, openUntil,
-                message.freeEntryPoint(), now)
+        return contacts.recordInbound(tx, phone, sender, message.fromUserId(), message.profileName(), sentAt,
+                openUntil, message.freeEntryPoint(), now)
                 .chain(() -> keywords.match(keywordText(message))
                         .map(intent -> recordKeyword(tx, message, phone, intent, now))
                         .orElseGet(() -> Uni.createFrom().voidItem()));

@@ -134,7 +134,7 @@ public class MessageStatusRecorder {
         }
         if (error.code() == REENGAGEMENT) {
             Log.infof("131047 for %s: window closed in our records", PhoneNumbers.mask(message.recipient()));
-            return contacts.closeWindow(tx, message.recipient(), occurredAt, now);
+            return contacts.closeWindow(tx, message.recipient(), message.sender(), occurredAt, now);
         }
         if (error.code() == MARKETING_STOPPED) {
             return consent.record(tx, ConsentChange.fromWhatsApp(message.recipient(), ConsentChange.OPTED_OUT,

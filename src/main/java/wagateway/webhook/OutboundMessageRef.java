@@ -6,23 +6,23 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 
 /** The parts of an {@code outbound_message} row a status webhook needs. */
-record OutboundMessageRef(UUID id, String status, String wamid, String recipient, String callbackUrl,
+record OutboundMessageRef(UUID id, String status, String wamid, String recipient, String sender, String callbackUrl,
         JsonObject metadata) {
 
-    static final String COLUMNS = "id, status, wamid, recipient, callback_url, metadata";
+    static final String COLUMNS = "id, status, wamid, recipient, sender, callback_url, metadata";
 
     static OutboundMessageRef of(Row row) {
         Object metadata = row.getValue("metadata");
         return new OutboundMessageRef(row.getUUID("id"), row.getString("status"), row.getString("wamid"),
-                row.getString("recipient"), row.getString("callback_url"),
+                row.getString("recipient"), row.getString("sender"), row.getString("callback_url"),
                 metadata instanceof JsonObject json ? json : null);
     }
 
     OutboundMessageRef withStatus(String newStatus) {
-        return new OutboundMessageRef(id, newStatus, wamid, recipient, callbackUrl, metadata);
+        return new OutboundMessageRef(id, newStatus, wamid, recipient, sender, callbackUrl, metadata);
     }
 
     OutboundMessageRef withWamid(String newWamid) {
-        return new OutboundMessageRef(id, status, newWamid, recipient, callbackUrl, metadata);
+        return new OutboundMessageRef(id, status, newWamid, recipient, sender, callbackUrl, metadata);
     }
 }

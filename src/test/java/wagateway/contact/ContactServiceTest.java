@@ -32,7 +32,7 @@ class ContactServiceTest {
         MetaWebhooks.postApplied(MetaWebhooks.text(waId, "hello"));
         Instant at = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
 
-        contacts.closeWindow("+" + waId, at).await().atMost(WAIT);
+        contacts.closeWindow("+" + waId, "main", at).await().atMost(WAIT);
 
         Map<String, Object> contact = TestDb.row("select window_open_until, free_entry_point from contact where phone = ?",
                 "+" + waId);
@@ -47,10 +47,10 @@ class ContactServiceTest {
         Object window = TestDb.value("select window_open_until from contact where phone = ?", "+" + waId);
 
         // A 131047 reported for a time before the customer's last message changes nothing.
-        contacts.closeWindow("+" + waId, Instant.now().minus(Duration.ofHours(1))).await().atMost(WAIT);
+        contacts.closeWindow("+" + waId, "main", Instant.now().minus(Duration.ofHours(1))).await().atMost(WAIT);
         assertEquals(window, TestDb.value("select window_open_until from contact where phone = ?", "+" + waId));
         // An unknown contact is no error: its window was never open.
-        contacts.closeWindow("+" + MetaWebhooks.freshWaId(), Instant.now()).await().atMost(WAIT);
+        contacts.closeWindow("+" + MetaWebhooks.freshWaId(), "main", Instant.now()).await().atMost(WAIT);
     }
 
     @Test

@@ -73,11 +73,22 @@ public final class TestDb {
     }
 
     /** The customer wrote a moment ago: their 24 h window is open (by the application's clock). */
+    /** The customer wrote to every business number of the test profiles ({@code main}, {@code second}). */
     public static void openWindow(String phone) {
+        openWindow(phone, "main");
+        openWindow(phone, "second");
+    }
+
+    /** The customer wrote to one business number: the window is kept per number and customer. */
+    public static void openWindow(String phone, String sender) {
         update("insert into contact (phone, window_open_until, last_inbound_at, created_at, updated_at) "
                 + "values (?, now() + interval '24 hours' + (? * interval '1 second'), now(), now(), now()) "
                 + "on conflict (phone) do update set window_open_until = excluded.window_open_until, "
                 + "last_inbound_at = excluded.last_inbound_at", phone, TestClockProducer.CLOCK.offsetSeconds());
+        update("insert into contact_window (phone, sender, last_inbound_at, window_open_until, updated_at) "
+                + "values (?, ?, now(), now() + interval '24 hours' + (? * interval '1 second'), now()) "
+                + "on conflict (phone, sender) do update set window_open_until = excluded.window_open_until, "
+                + "last_inbound_at = excluded.last_inbound_at", phone, sender, TestClockProducer.CLOCK.offsetSeconds());
     }
 
     public static void optIn(String phone) {
