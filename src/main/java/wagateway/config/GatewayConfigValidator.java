@@ -53,6 +53,10 @@ public final class GatewayConfigValidator {
         if (config.dispatch().batchSize() < 1 || config.dispatch().maxAttempts() < 1) {
             problems.add("gateway.dispatch.batch-size and gateway.dispatch.max-attempts must be at least 1");
         }
+        if (config.webhook().applyBatchSize() < 1 || config.webhook().applyBatchSize() > 10_000) {
+            problems.add("gateway.webhook.apply-batch-size must be between 1 and 10000, was "
+                    + config.webhook().applyBatchSize());
+        }
         if (config.pairRate().minInterval().isNegative()) {
             problems.add("gateway.pair-rate.min-interval must not be negative");
         }
