@@ -2,6 +2,7 @@ package wagateway.webhook;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static wagateway.webhook.MetaWebhooks.freshWaId;
 import static wagateway.webhook.MetaWebhooks.freshWamid;
 import static wagateway.webhook.MetaWebhooks.statuses;
@@ -14,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -90,6 +92,54 @@ class StatusFloodTest {
         // Spread over several batches, a read can be applied before its delivered: as one by one, the late
         // delivered then moves nothing and tells the business nothing. Never twice, never backwards.
         flood.check(drainJob, false);
+    }
+
+    @Test
+    void aRowThatCannotBeAppliedDoesNotHoldBackTheRestOfItsBatch() throws Exception {
+        TestDb.update("""
+                create or replace function test_refuse_in_batch() returns trigger language plpgsql as $$
+                begin
+                    if new.wamid like 'wamid.POISON%' then raise exception 'poison row'; end if;
+                    return new;
+                end $$""");
+        TestDb.update("create trigger test_refuse_in_batch before insert on inbound_message for each row "
+                + "execute function test_refuse_in_batch()");
+        try {
+            String waId = freshWaId();
+            String wamid = freshWamid();
+            UUID id = TestDb.insertOutbound("+" + waId, wamid, "sent", null, null);
+            ObjectNode poison = MetaWebhooks.text(freshWaId(), "hello");
+            ((ObjectNode) MetaWebhooks.messages(poison).get(0)).put("id", "wamid.POISON" + UUID.randomUUID());
+            List<String> bodies = List.of(MetaWebhooks.status(waId, wamid, "delivered", Instant.now()).toString(),
+                    poison.toString(), MetaWebhooks.status(waId, wamid, "read", Instant.now()).toString());
+            long before = MetaWebhooks.lastInboxId();
+            try (Connection c = TestDb.connect()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement insert = c.prepareStatement(
+                        "insert into webhook_inbox (received_at, body) values (now(), ?)")) {
+                    for (String body : bodies) {
+                        insert.setString(1, body);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                c.commit();
+            }
+            applier.applyPending().await().atMost(Duration.ofSeconds(30));
+
+            assertEquals("read", TestDb.value("select status from outbound_message where id = ?", id));
+            assertEquals(List.of("delivered", "read"), TestDb.rows("select payload->>'status' as status from event_outbox "
+                    + "where message_id = ? order by id", id).stream().map(r -> r.get("status")).toList());
+            assertEquals(List.of("applied", "pending", "applied"), TestDb.rows("select state from webhook_inbox "
+                    + "where id > ? order by id", before).stream().map(r -> r.get("state")).toList());
+            Map<String, Object> bad = TestDb.row("select attempts, last_error from webhook_inbox where id > ? "
+                    + "and state = 'pending'", before);
+            assertTrue((Integer) bad.get("attempts") >= 1);
+            assertTrue(((String) bad.get("last_error")).contains("poison row"), (String) bad.get("last_error"));
+            TestDb.update("update webhook_inbox set state = 'failed' where id > ? and state = 'pending'", before);
+        } finally {
+            TestDb.update("drop trigger if exists test_refuse_in_batch on inbound_message");
+        }
     }
 
     private static void awaitApplied(long before, int rows) {
