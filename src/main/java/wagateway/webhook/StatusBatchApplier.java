@@ -127,6 +127,7 @@ public class StatusBatchApplier {
 
     private Uni<Void> apply(SqlClient tx, Plan plan) {
         Instant now = clock.instant();
+        plan.duplicates.forEach(update -> metrics.status(update.status(), "duplicate"));
         return recordWamids(tx, plan)
                 .chain(() -> timeline(tx, plan, now))
                 .chain(inserted -> move(tx, plan, inserted, now))
@@ -312,6 +313,14 @@ public class StatusBatchApplier {
     private static final class Plan {
         final Map<UUID, Target> targets = new LinkedHashMap<>();
         final List<StatusUpdate> orphans = new ArrayList<>();
+        /** Second copies inside the batch (Meta redelivered before we applied the first). */
+        final List<StatusUpdate> duplicates = new ArrayList<>();
+
+        void add(Target target, StatusUpdate update) {
+            if (target.updates.putIfAbsent(update.status(), update) != null) {
+                duplicates.add(update);
+            }
+        }
 
         static Plan of(List<StatusUpdate> updates, List<OutboundMessageRef> found) {
             Plan plan = new Plan();
@@ -339,7 +348,7 @@ public class StatusBatchApplier {
                 if (target == null) {
                     unmatched.add(update);
                 } else {
-                    target.updates.putIfAbsent(update.status(), update);
+                    plan.add(target, update);
                 }
             }
             // A status that came before the one that taught us its wamid belongs to that message too.
@@ -347,11 +356,13 @@ public class StatusBatchApplier {
             for (StatusUpdate update : unmatched) {
                 Target target = update.wamid() == null ? null : byWamid.get(update.wamid());
                 if (target != null) {
-                    target.updates.putIfAbsent(update.status(), update);
+                    plan.add(target, update);
                 } else if (update.wamid() == null) {
                     Log.warnf("Status '%s' matches no message and has no wamid: dropped", update.status());
                 } else if (kept.add(update.wamid() + "/" + update.status())) {
                     plan.orphans.add(update);
+                } else {
+                    plan.duplicates.add(update);
                 }
             }
             return plan;
