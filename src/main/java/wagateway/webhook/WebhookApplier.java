@@ -93,7 +93,7 @@ public class WebhookApplier {
     /**
      * Claims and applies one batch in one transaction; on failure, applies the batch's rows one by one.
      *
-     * @return how many rows were claimed
+     * @return how many rows were applied as a batch (0 after a fallback)
      */
     Uni<Integer> applyBatch() {
         List<Long> claimedIds = new ArrayList<>();
@@ -111,9 +111,11 @@ public class WebhookApplier {
                     }
                     Log.warnf("A batch of %d stored webhooks failed to apply (%s): applying them one by one",
                             claimedIds.size(), e.getClass().getSimpleName());
+                    // 0: this drain stops here; the next nudge or drain tick goes on (no tight loop while a
+                    // whole batch keeps failing)
                     return Multi.createFrom().iterable(claimedIds)
                             .onItem().transformToUniAndConcatenate(this::apply)
-                            .collect().last().replaceWith(claimedIds.size());
+                            .collect().last().replaceWith(0);
                 });
     }
 
