@@ -131,6 +131,8 @@ if e2e:
         f"| sent msgs/s | {fmt(e2e['sentPerSecond'])} | {fmt(ratio(e2e['sentPerSecond'], limits['lifecycle']), 2)} |",
         f"| accept → sent p50 / p95 / p99 / max | {fmt(e2e['sentP50Ms'], 1)} / {fmt(e2e['sentP95Ms'], 1)} / {fmt(e2e['sentP99Ms'], 1)} / {fmt(e2e['sentMaxMs'], 1)} | |",
         f"| accept p99 during the run | {fmt(e2e['acceptP99Ms'], 1)} | |",
+        f"| webhooks stored / drain transactions that applied them | {fmt(e2e.get('webhooks'))} / {fmt(e2e.get('webhookTransactions'))} | |",
+        f"| webhooks the sandbox gave up on (5 attempts, since it started) | {fmt(e2e.get('webhooksDroppedBySandbox'))} | |",
     ]
 lines += [
     "",

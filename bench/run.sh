@@ -249,6 +249,9 @@ e2e_run() { # run-number (0 = warm-up)
             'sentP95Ms', 1000 * extract(epoch from percentile_cont(0.95) within group (order by sent_at - created_at)),
             'sentP99Ms', 1000 * extract(epoch from percentile_cont(0.99) within group (order by sent_at - created_at)),
             'sentMaxMs', 1000 * extract(epoch from max(sent_at - created_at)),
+            'webhooks', (select count(*) from webhook_inbox where received_at >= '$since'),
+            'webhookTransactions', (select count(distinct applied_at) from webhook_inbox where received_at >= '$since'),
+            'webhooksDroppedBySandbox', $(grep -c 'dropped after' "$OUT/sandbox.log" || true),
             'acceptP99Ms', $(jq .p99Ms "$OUT/e2e-$1.jsonl" | head -1),
             'acceptErrors', $(jq .errors "$OUT/e2e-$1.jsonl" | head -1))
         from m" | tee -a "$RAW"

@@ -123,11 +123,18 @@ public interface GatewayConfig {
         Optional<String> appSecret();
 
         /**
-         * How often stored webhooks still pending are applied again (normally each is applied right after it
+         * How often stored webhooks still pending are applied again (normally a drain starts right after one
          * is stored; this catches a crash or a failure in between).
          */
         @WithDefault("PT5S")
         Duration drainInterval();
+
+        /**
+         * Most stored webhooks one drain applies in one transaction (their statuses set-based). Larger batches
+         * mean fewer commits under a webhook flood; a batch that fails is retried row by row.
+         */
+        @WithDefault("500")
+        int applyBatchSize();
 
         /** Attempts after which a stored webhook that keeps failing to apply is marked {@code failed}. */
         @WithDefault("10")

@@ -68,6 +68,10 @@ public final class GatewayConfigValidator {
         if (events.maxSubscribers() < 1) {
             problems.add("gateway.events.max-subscribers must be at least 1, was " + events.maxSubscribers());
         }
+        if (config.webhook().applyBatchSize() < 1 || config.webhook().applyBatchSize() > 10_000) {
+            problems.add("gateway.webhook.apply-batch-size must be between 1 and 10000, was "
+                    + config.webhook().applyBatchSize());
+        }
         if (config.pairRate().minInterval().isNegative()) {
             problems.add("gateway.pair-rate.min-interval must not be negative");
         }

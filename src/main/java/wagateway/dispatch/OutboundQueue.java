@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -222,6 +223,14 @@ public class OutboundQueue {
                 });
     }
 
+    /** PostgreSQL's uuid order (unsigned, byte by byte), not {@link UUID#compareTo}'s signed one. */
+    static final Comparator<Outcome> BY_MESSAGE_ID = (a, b) -> {
+        UUID x = a.message().id();
+        UUID y = b.message().id();
+        int high = Long.compareUnsigned(x.getMostSignificantBits(), y.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(x.getLeastSignificantBits(), y.getLeastSignificantBits());
+    };
+
     /** Writes the outcomes of a batch: one transaction, a few pipelined statements. */
     public Uni<Void> record(List<Outcome> outcomes, String owner, Instant now) {
         if (outcomes.isEmpty()) {
@@ -236,7 +245,11 @@ public class OutboundQueue {
         }
         List<Tuple> updates = new ArrayList<>(outcomes.size());
         List<Outcome> effective = new ArrayList<>(outcomes.size());
-        for (Outcome o : outcomes) {
+        // Rows are locked in id order, the order the webhook batch (StatusBatchApplier) locks them in:
+        // two transactions that lock many messages in one order cannot deadlock each other.
+        List<Outcome> inIdOrder = new ArrayList<>(outcomes);
+        inIdOrder.sort(BY_MESSAGE_ID);
+        for (Outcome o : inIdOrder) {
             Outcome e = expireIfLate(o);
             effective.add(e);
             updates.add(update(e, owner, now));

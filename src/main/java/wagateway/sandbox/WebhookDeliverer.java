@@ -36,6 +36,8 @@ public class WebhookDeliverer {
     /** Meta retries for days; a simulator gives up sooner. */
     static final int MAX_ATTEMPTS = 5;
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    /** Concurrent webhook requests to the gateway: Meta also delivers in parallel. */
+    static final int MAX_CONNECTIONS = 32;
 
     private final Vertx vertx;
     private final WebClient client;
@@ -52,8 +54,10 @@ public class WebhookDeliverer {
         this.faults = faults;
         this.url = config.sandbox().webhookUrl();
         this.appSecret = config.webhook().appSecret().filter(s -> !s.isBlank());
+        // Vert.x's default of 5 connections per host queued thousands of status webhooks per second behind
+        // each other until they ran into the 10 s timeout and were retried: the flood fed itself (bench).
         this.client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000)
-                .setUserAgent("facebookexternalua"));
+                .setMaxPoolSize(MAX_CONNECTIONS).setUserAgent("facebookexternalua"));
     }
 
     @PreDestroy

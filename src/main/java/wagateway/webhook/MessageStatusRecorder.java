@@ -36,7 +36,7 @@ import wagateway.webhook.api.WebhookError;
 public class MessageStatusRecorder {
 
     /** Statuses Meta sends for our messages; anything else is kept in the timeline only. */
-    private static final Set<MessageStatus> META_STATUSES = Set.of(MessageStatus.SENT, MessageStatus.DELIVERED,
+    static final Set<MessageStatus> META_STATUSES = Set.of(MessageStatus.SENT, MessageStatus.DELIVERED,
             MessageStatus.READ, MessageStatus.PLAYED, MessageStatus.FAILED);
     static final int REENGAGEMENT = 131047;
     static final int MARKETING_STOPPED = 131050;
@@ -126,7 +126,7 @@ public class MessageStatusRecorder {
                 .replaceWith(message.withStatus(next.value()));
     }
 
-    private Uni<Void> consequences(SqlClient tx, OutboundMessageRef message, StatusUpdate update, Instant occurredAt,
+    Uni<Void> consequences(SqlClient tx, OutboundMessageRef message, StatusUpdate update, Instant occurredAt,
             Instant now) {
         WebhookError error = update.error();
         if (!"failed".equals(update.status()) || error == null || error.code() == null || message.recipient() == null) {
@@ -143,7 +143,7 @@ public class MessageStatusRecorder {
         return Uni.createFrom().voidItem();
     }
 
-    private static JsonObject statusEvent(OutboundMessageRef message, StatusUpdate update, MessageStatus status,
+    static JsonObject statusEvent(OutboundMessageRef message, StatusUpdate update, MessageStatus status,
             WebhookError error, Instant occurredAt) {
         JsonObject event = new JsonObject()
                 .put("messageId", message.id().toString())
@@ -166,7 +166,7 @@ public class MessageStatusRecorder {
     }
 
     /** Pricing, conversation and the ids Meta echoed: kept in the timeline entry. */
-    private static JsonObject details(StatusUpdate update) {
+    static JsonObject details(StatusUpdate update) {
         JsonObject details = new JsonObject();
         putIfPresent(details, "pricing", MetaJson.vertx(update.pricing()));
         putIfPresent(details, "conversation", MetaJson.vertx(update.conversation()));

@@ -56,7 +56,7 @@ public class StatusUpdateHandler {
         });
     }
 
-    private static UUID uuidOrNull(String value) {
+    static UUID uuidOrNull(String value) {
         if (value == null) {
             return null;
         }

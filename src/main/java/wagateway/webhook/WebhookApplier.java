@@ -1,48 +1,54 @@
 package wagateway.webhook;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.logging.Log;
-import io.quarkus.vertx.ConsumeEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 import wagateway.config.GatewayConfig;
+import wagateway.webhook.api.StatusUpdate;
 import wagateway.webhook.api.WebhookBatch;
 
 /**
- * Applies stored webhooks: each row in one transaction (all of it or nothing), statuses, messages and
- * preferences in the order Meta sent them. Started right after a webhook is stored (event bus, so Meta's
- * answer never waits) and by {@link WebhookDrainJob} for anything left pending. A row that keeps failing is
- * marked {@code failed} after {@code gateway.webhook.max-apply-attempts} and stays visible.
+ * Applies stored webhooks. The normal path is a drain: it claims up to {@code gateway.webhook.apply-batch-size}
+ * pending rows (skipping rows another replica holds) and applies all of them in ONE transaction, every
+ * status of the batch set-based ({@link StatusBatchApplier}), then inbound messages and preferences row by
+ * row in the order Meta sent them. A webhook being stored nudges the drain ({@link #nudge}, coalesced: one
+ * drain at a time per replica, run again when nudged meanwhile); {@link WebhookDrainJob} catches the rest.
+ * If a batch fails, its rows are applied one by one, each in its own transaction ({@link #apply}), so a bad
+ * row cannot hold back the others; a row that keeps failing is marked {@code failed} after
+ * {@code gateway.webhook.max-apply-attempts} and stays visible.
  */
 @ApplicationScoped
 public class WebhookApplier {
 
-    /** Event-bus address that carries the id of a freshly stored webhook. */
-    public static final String STORED = "wagateway.webhook.stored";
-
     private final WebhookInbox inbox;
     private final StatusUpdateHandler statuses;
+    private final StatusBatchApplier statusBatch;
     private final InboundMessageHandler messages;
     private final MarketingPreferenceHandler preferences;
     private final WebhookMetrics metrics;
     private final ObjectMapper mapper;
     private final Pool pool;
     private final GatewayConfig config;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean nudged = new AtomicBoolean();
 
-    WebhookApplier(WebhookInbox inbox, StatusUpdateHandler statuses, InboundMessageHandler messages,
-            MarketingPreferenceHandler preferences, WebhookMetrics metrics, ObjectMapper mapper, Pool pool,
-            GatewayConfig config) {
+    WebhookApplier(WebhookInbox inbox, StatusUpdateHandler statuses, StatusBatchApplier statusBatch,
+            InboundMessageHandler messages, MarketingPreferenceHandler preferences, WebhookMetrics metrics,
+            ObjectMapper mapper, Pool pool, GatewayConfig config) {
         this.inbox = inbox;
         this.statuses = statuses;
+        this.statusBatch = statusBatch;
         this.messages = messages;
         this.preferences = preferences;
         this.metrics = metrics;
@@ -51,36 +57,111 @@ public class WebhookApplier {
         this.config = config;
     }
 
-    @ConsumeEvent(STORED)
-    Uni<Void> onStored(Long id) {
-        return apply(id);
+    /**
+     * A webhook was stored: drain now, without making the caller wait. Coalesced: while a drain runs, any
+     * number of nudges make it run once more; webhooks stored meanwhile form the next batch.
+     */
+    public void nudge() {
+        nudged.set(true);
+        if (draining.compareAndSet(false, true)) {
+            drainOnce();
+        }
+    }
+
+    private void drainOnce() {
+        nudged.set(false);
+        applyPending().subscribe().with(ignored -> drained(), failure -> {
+            Log.warnf("Webhook drain failed (%s); the drain job retries", failure.getMessage());
+            drained();
+        });
+    }
+
+    private void drained() {
+        draining.set(false);
+        if (nudged.get() && draining.compareAndSet(false, true)) {
+            drainOnce();
+        }
+    }
+
+    /** Applies pending rows batch after batch until a batch comes back short. */
+    public Uni<Void> applyPending() {
+        return applyBatch().chain(claimed -> claimed < config.webhook().applyBatchSize()
+                ? Uni.createFrom().voidItem()
+                : applyPending());
+    }
+
+    /**
+     * Claims and applies one batch in one transaction; on failure, applies the batch's rows one by one.
+     *
+     * @return how many rows were applied as a batch (0 after a fallback)
+     */
+    Uni<Integer> applyBatch() {
+        List<Long> claimedIds = new ArrayList<>();
+        return pool.withTransaction(tx -> inbox.claimPending(tx, config.webhook().applyBatchSize())
+                .chain(claimed -> {
+                    claimed.forEach(c -> claimedIds.add(c.id()));
+                    return claimed.isEmpty() ? Uni.createFrom().voidItem()
+                            : applyAll(tx, claimed).chain(() -> inbox.markApplied(tx, claimedIds));
+                }))
+                .invoke(() -> claimedIds.forEach(id -> metrics.applied()))
+                .replaceWith(claimedIds::size)
+                .onFailure().recoverWithUni(e -> {
+                    if (claimedIds.isEmpty()) {
+                        return Uni.createFrom().failure(e);
+                    }
+                    Log.warnf("A batch of %d stored webhooks failed to apply (%s): applying them one by one",
+                            claimedIds.size(), e.getClass().getSimpleName());
+                    // 0: this drain stops here; the next nudge or drain tick goes on (no tight loop while a
+                    // whole batch keeps failing)
+                    return Multi.createFrom().iterable(claimedIds)
+                            .onItem().transformToUniAndConcatenate(this::apply)
+                            .collect().last().replaceWith(0);
+                });
+    }
+
+    private Uni<Void> applyAll(SqlClient tx, List<WebhookInbox.Claimed> claimed) {
+        List<WebhookBatch> batches = new ArrayList<>(claimed.size());
+        List<StatusUpdate> allStatuses = new ArrayList<>();
+        for (WebhookInbox.Claimed row : claimed) {
+            WebhookBatch batch;
+            try {
+                batch = read(row.body());
+            } catch (Exception e) {
+                return Uni.createFrom().failure(e);
+            }
+            batches.add(batch);
+            allStatuses.addAll(batch.statuses());
+        }
+        // Statuses first, all at once; they never depend on the inbound messages or preferences of the batch.
+        Uni<Void> chain = statusBatch.apply(tx, allStatuses);
+        for (WebhookBatch batch : batches) {
+            chain = chain.chain(() -> inOrder(tx, batch.messages(), messages::apply))
+                    .chain(() -> inOrder(tx, batch.userPreferences(), preferences::apply));
+        }
+        return chain;
     }
 
     /** Applies one stored webhook unless it is applied, failed, or being applied elsewhere. Never fails. */
     public Uni<Void> apply(long id) {
         return pool.withTransaction(tx -> inbox.claim(tx, id).chain(claimed -> claimed == null
                 ? Uni.createFrom().voidItem()
-                : applyBody(tx, claimed.body()).call(() -> inbox.markApplied(tx, id)).invoke(metrics::applied)))
+                : applyBody(tx, claimed.body()).call(() -> inbox.markApplied(tx, List.of(id))).invoke(metrics::applied)))
                 .onFailure().recoverWithUni(e -> recordFailure(id, e));
     }
 
-    /** Applies every pending row, oldest first. */
-    public Uni<Void> applyPending() {
-        return inbox.pendingIds(200)
-                .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
-                .onItem().transformToUniAndConcatenate(this::apply)
-                .collect().last().replaceWithVoid();
+    private WebhookBatch read(String body) throws java.io.IOException {
+        WebhookBatch batch = WebhookPayloadReader.read(mapper.readTree(body));
+        batch.errors().forEach(error -> Log.warnf("Meta reports webhook error %s: %s", error.code(), error.title()));
+        return batch;
     }
 
     private Uni<Void> applyBody(SqlClient tx, String body) {
-        JsonNode root;
+        WebhookBatch batch;
         try {
-            root = mapper.readTree(body);
+            batch = read(body);
         } catch (Exception e) {
             return Uni.createFrom().failure(e);
         }
-        WebhookBatch batch = WebhookPayloadReader.read(root);
-        batch.errors().forEach(error -> Log.warnf("Meta reports webhook error %s: %s", error.code(), error.title()));
         return inOrder(tx, batch.statuses(), statuses::apply)
                 .chain(() -> inOrder(tx, batch.messages(), messages::apply))
                 .chain(() -> inOrder(tx, batch.userPreferences(), preferences::apply));

@@ -60,6 +60,29 @@ public class WebhookInbox {
                 });
     }
 
+    /**
+     * Locks up to {@code limit} pending rows, oldest first, for the caller's transaction; rows another replica
+     * (or another drain) is applying are skipped, so drains never wait on each other.
+     */
+    Uni<List<Claimed>> claimPending(SqlClient tx, int limit) {
+        return tx.preparedQuery("select id, body, attempts from webhook_inbox where state = 'pending' "
+                + "order by id limit $1 for update skip locked")
+                .execute(Tuple.of(limit))
+                .map(rows -> {
+                    List<Claimed> claimed = new ArrayList<>();
+                    rows.forEach(row -> claimed.add(new Claimed(row.getLong("id"), row.getString("body"),
+                            row.getInteger("attempts"))));
+                    return claimed;
+                });
+    }
+
+    Uni<Void> markApplied(SqlClient tx, List<Long> ids) {
+        return tx.preparedQuery("update webhook_inbox set state = 'applied', applied_at = $2, attempts = attempts + 1, "
+                + "last_error = null where id = any($1)")
+                .execute(Tuple.of(ids.toArray(Long[]::new), clock.instant().atOffset(ZoneOffset.UTC)))
+                .replaceWithVoid();
+    }
+
     Uni<Void> markApplied(SqlClient tx, long id) {
         return tx.preparedQuery("update webhook_inbox set state = 'applied', applied_at = $2, attempts = attempts + 1, "
                 + "last_error = null where id = $1")

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.eventbus.EventBus;
 
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
@@ -34,15 +33,15 @@ public class WhatsAppWebhookResource {
     private final WebhookSignatureVerifier verifier;
     private final WebhookInbox inbox;
     private final WebhookMetrics metrics;
-    private final EventBus eventBus;
+    private final WebhookApplier applier;
     private final ObjectReader strictJson;
 
     WhatsAppWebhookResource(WebhookSignatureVerifier verifier, WebhookInbox inbox, WebhookMetrics metrics,
-            EventBus eventBus, ObjectMapper mapper) {
+            WebhookApplier applier, ObjectMapper mapper) {
         this.verifier = verifier;
         this.inbox = inbox;
         this.metrics = metrics;
-        this.eventBus = eventBus;
+        this.applier = applier;
         this.strictJson = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
@@ -76,7 +75,7 @@ public class WhatsAppWebhookResource {
         return inbox.store(new String(body, StandardCharsets.UTF_8))
                 .invoke(id -> {
                     metrics.received("accepted");
-                    eventBus.send(WebhookApplier.STORED, id);
+                    applier.nudge();
                 })
                 .map(id -> RestResponse.ok());
     }

@@ -171,4 +171,28 @@ class OutboundQueueTest {
         assertThat(TestDb.query("select status from outbound_message where id = ?", other).get(0)).containsEntry("status", "sent");
         assertThat(TestDb.count("select count(*) from orphan_status where wamid = ?", wamid)).isZero();
     }
+
+    @Test
+    void outcomesAreRecordedInTheOrderPostgresqlSortsTheirIdsTheOrderTheWebhookBatchLocksIn() {
+        // Both sides lock many messages per transaction; only one shared order rules out deadlocks between
+        // them. UUIDs with the high bit set in either half tell an unsigned order from Java's signed one.
+        List<UUID> ids = new java.util.ArrayList<>();
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 200; i++) {
+            ids.add(new UUID(random.nextLong(), random.nextLong()));
+        }
+        ids.add(Ids.next());
+        ids.add(new UUID(Long.MIN_VALUE, 0));
+        ids.add(new UUID(Long.MAX_VALUE, -1));
+        List<Outcome> outcomes = new java.util.ArrayList<>(ids.stream().map(id -> (Outcome) new Outcome.Sent(
+                new ClaimedMessage(id, "unit", "+1", "text", null, 1, null, null, null, null, null, null, null, 0,
+                        false, null), "w", false)).toList());
+        outcomes.sort(OutboundQueue.BY_MESSAGE_ID);
+
+        String array = ids.stream().map(UUID::toString).collect(java.util.stream.Collectors.joining(",", "{", "}"));
+        List<Object> postgresOrder = TestDb.query("select u::text as id from unnest(?::uuid[]) u order by u", array)
+                .stream().map(row -> row.get("id")).toList();
+        assertThat(outcomes.stream().map(o -> (Object) o.message().id().toString()).toList())
+                .containsExactlyElementsOf(postgresOrder);
+    }
 }
