@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The wagateway benchmark: one command, one machine, one run (docs/performance.md).
 #
-#   bench/run.sh                 # package, then measure everything (about 8 minutes)
+#   bench/run.sh                 # package, then measure everything (about 15 minutes)
 #   BENCH_SKIP_PACKAGE=1 bench/run.sh   # reuse target/quarkus-app
+#   BENCH_PHASES=limits,e2e bench/run.sh  # a subset of limits,accept,sse,e2e,startup
 #
-# Steps: (1) pgbench limits of our own schema, (2) accept throughput and latency, (3) end to end through
-# the sandbox as its own process, (4) start-up and RSS. Figures go to target/bench/results.md and .json.
+# Steps: (1) pgbench limits of our own schema, (2) accept throughput and latency, (2') accept with idle
+# event-stream subscribers, (3) end to end through the sandbox as its own process, (4) start-up and RSS,
+# on JDK 17, JDK 25 and JDK 25 with an AOT cache (bench/startup.sh). Figures go to target/bench/results.md
+# and .json.
 # Loopback only; every process it starts is killed on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +34,7 @@ E2E_RATE=${BENCH_E2E_RATE:-1000}
 E2E_SECONDS=${BENCH_E2E_SECONDS:-10}
 # Phases to run (start-up is always measured): a subset is for working on the benchmark itself.
 # Optional phase "sse": accept throughput without and with $SSE_IDLE idle GET /v1/events streams.
-PHASES=${BENCH_PHASES:-limits,accept,e2e}
+PHASES=${BENCH_PHASES:-limits,accept,sse,e2e,startup}
 SSE_IDLE=${BENCH_SSE_IDLE:-200}
 phase() { [[ ",$PHASES," == *",$1,"* ]]; }
 RECIPIENTS=10000
@@ -45,7 +48,6 @@ PIDS=()
 cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-    [[ -n "${SB_DB:-}" ]] && $PG -d postgres -c "drop database if exists $SB_DB with (force)" 2>/dev/null || true
 }
 trap cleanup EXIT
 log() { printf '\n== %s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
@@ -106,16 +108,9 @@ fi
 # --- the processes ---------------------------------------------------------------------------------
 $PG -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB"
 log "sandbox on :$SB_PORT"
-# The sandbox profile deactivates the datasource, but the packaged jar then fails at start
-# (InactiveBeanException: the reactive PgPool is created eagerly; docs/performance.md). Until that is
-# fixed, the sandbox process gets a scratch database of its own: the gateway parts in that process
-# (dispatch off) only poll it, and never touch the benchmark's database.
-SB_DB=${DB}_sandbox
-$PG -d postgres -c "drop database if exists $SB_DB with (force)" -c "create database $SB_DB"
+# the sandbox profile runs without a database
 GATEWAY_SANDBOX_MESSAGES_PER_SECOND=1000 GATEWAY_SANDBOX_PAIR_INTERVAL=PT0S GATEWAY_WEBHOOK_APP_SECRET=$SECRET \
 GATEWAY_SANDBOX_WEBHOOK_URL="http://localhost:$GW_PORT/webhooks/whatsapp" QUARKUS_HTTP_PORT=$SB_PORT \
-QUARKUS_DATASOURCE_ACTIVE=true QUARKUS_FLYWAY_ACTIVE=true QUARKUS_DATASOURCE_USERNAME=$PG_USER \
-QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$SB_DB" \
     "$JAVA" -Dquarkus.profile=sandbox -jar target/quarkus-app/quarkus-run.jar >"$OUT/sandbox.log" 2>&1 &
 SB_PID=$!
 PIDS+=("$SB_PID")
@@ -159,7 +154,7 @@ sample_rss() {
 }
 stop_rss() { kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true; cat "$RSS_FILE"; }
 
-until curl -sf "http://localhost:$SB_PORT/q/health/ready" >/dev/null 2>&1; do
+until curl -sf "http://localhost:$SB_PORT/q/health/live" >/dev/null 2>&1; do
     kill -0 "$SB_PID" 2>/dev/null || { echo "sandbox died: $OUT/sandbox.log" >&2; exit 1; }
     sleep 0.1
 done
@@ -260,6 +255,16 @@ e2e_run 0
 for run in $(seq 1 "$RUNS"); do e2e_run "$run"; done
 raw "{\"section\":\"rss\",\"name\":\"end-to-end load (peak)\",\"kb\":$(stop_rss)}"
 stop_gateway
+fi
+
+# --- start-up on JDK 17, JDK 25 and JDK 25 with an AOT cache (bench/startup.sh) ---------------------
+if phase startup; then
+    loadavg startup
+    log "start-up variants"
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done   # a quiet machine for the starts
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    PIDS=()
+    BENCH_RUNS=$RUNS bash bench/startup.sh
 fi
 
 # --- report ----------------------------------------------------------------------------------------
