@@ -192,6 +192,14 @@ public interface GatewayConfig {
         /** Concurrent subscribers one replica accepts; one more gets a 503 problem. */
         @WithDefault("1000")
         int maxSubscribers();
+
+        /**
+         * How long delivered (and dead, and stream-only) events are kept in the outbox: the window in which a
+         * stream can resume with {@code Last-Event-ID} and dead callbacks can be inspected. Events still
+         * pending delivery are never purged.
+         */
+        @WithDefault("P7D")
+        Duration retention();
     }
 
     interface OptOut {

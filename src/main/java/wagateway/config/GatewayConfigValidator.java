@@ -65,6 +65,9 @@ public final class GatewayConfigValidator {
         if (events.pollInterval().toMillis() < 1 || events.keepAlive().toMillis() < 1) {
             problems.add("gateway.events.poll-interval and gateway.events.keep-alive must be positive durations");
         }
+        if (notPositive(events.retention())) {
+            problems.add("gateway.events.retention must be positive");
+        }
         if (events.maxSubscribers() < 1) {
             problems.add("gateway.events.max-subscribers must be at least 1, was " + events.maxSubscribers());
         }

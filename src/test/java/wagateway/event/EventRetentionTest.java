@@ -1,0 +1,44 @@
+package wagateway.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+import wagateway.testsupport.TestDb;
+
+/** The outbox keeps {@code gateway.events.retention} (7 days) of finished events and every pending one. */
+@QuarkusTest
+class EventRetentionTest {
+
+    @Inject
+    EventRetentionJob job;
+
+    @Test
+    void purgesFinishedEventsPastRetentionAndKeepsPendingOnes() {
+        String phone = TestDb.freshPhone();
+        long oldDelivered = insert(phone, "delivered", "8 days");
+        long oldDead = insert(phone, "dead", "8 days");
+        long oldPending = insert(phone, "pending", "8 days");
+        long recentDelivered = insert(phone, "delivered", "6 days");
+
+        int purged = job.purge().await().atMost(Duration.ofSeconds(10));
+
+        assertThat(purged).isGreaterThanOrEqualTo(2);
+        assertThat(TestDb.count("select count(*) from event_outbox where id = any(?::bigint[])",
+                "{" + oldDelivered + "," + oldDead + "}")).isZero();
+        assertThat(TestDb.count("select count(*) from event_outbox where id = any(?::bigint[])",
+                "{" + oldPending + "," + recentDelivered + "}")).isEqualTo(2);
+    }
+
+    private static long insert(String phone, String state, String age) {
+        return ((Number) TestDb.query("insert into event_outbox (type, contact_phone, payload, state, next_attempt_at, "
+                + "created_at) values ('message.received', ?, '{}'::jsonb, ?, now(), now() - ?::interval) returning id",
+                phone, state, age).get(0).get("id")).longValue();
+    }
+}
