@@ -34,7 +34,7 @@ E2E_RATE=${BENCH_E2E_RATE:-1000}
 E2E_SECONDS=${BENCH_E2E_SECONDS:-10}
 # Phases to run (start-up is always measured): a subset is for working on the benchmark itself.
 # Optional phase "sse": accept throughput without and with $SSE_IDLE idle GET /v1/events streams.
-PHASES=${BENCH_PHASES:-limits,accept,sse,e2e,startup}
+PHASES=${BENCH_PHASES:-limits,accept,sse,e2e,e2e4,startup}
 SSE_IDLE=${BENCH_SSE_IDLE:-200}
 phase() { [[ ",$PHASES," == *",$1,"* ]]; }
 RECIPIENTS=10000
@@ -108,7 +108,16 @@ fi
 # --- the processes ---------------------------------------------------------------------------------
 $PG -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB"
 log "sandbox on :$SB_PORT"
-# the sandbox profile runs without a database
+# the sandbox profile runs without a database; it knows the four numbers of phase e2e4 (their tokens)
+SENDERS_ENV=(GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDERS_MAIN_ACCESS_TOKEN=sandbox-token-main
+    GATEWAY_SENDERS_MAIN_MESSAGES_PER_SECOND=1000
+    GATEWAY_SENDERS_S2_PHONE_NUMBER_ID=100000000000002 GATEWAY_SENDERS_S2_ACCESS_TOKEN=sandbox-token-s2
+    GATEWAY_SENDERS_S2_MESSAGES_PER_SECOND=1000
+    GATEWAY_SENDERS_S3_PHONE_NUMBER_ID=100000000000003 GATEWAY_SENDERS_S3_ACCESS_TOKEN=sandbox-token-s3
+    GATEWAY_SENDERS_S3_MESSAGES_PER_SECOND=1000
+    GATEWAY_SENDERS_S4_PHONE_NUMBER_ID=100000000000004 GATEWAY_SENDERS_S4_ACCESS_TOKEN=sandbox-token-s4
+    GATEWAY_SENDERS_S4_MESSAGES_PER_SECOND=1000)
+env "${SENDERS_ENV[@]}" \
 GATEWAY_SANDBOX_MESSAGES_PER_SECOND=1000 GATEWAY_SANDBOX_PAIR_INTERVAL=PT0S GATEWAY_WEBHOOK_APP_SECRET=$SECRET \
 GATEWAY_SANDBOX_WEBHOOK_URL="http://localhost:$GW_PORT/webhooks/whatsapp" QUARKUS_HTTP_PORT=$SB_PORT \
     "$JAVA" -Dquarkus.profile=sandbox -jar target/quarkus-app/quarkus-run.jar >"$OUT/sandbox.log" 2>&1 &
@@ -116,6 +125,7 @@ SB_PID=$!
 PIDS+=("$SB_PID")
 
 GW_PID=
+GW_EXTRA_ENV=()   # more environment for the next start (phase e2e4: the four senders)
 start_gateway() { # dispatch-enabled label -> prints start-to-ready ms
     local t0 t1
     t0=$(now_ms)
@@ -127,7 +137,7 @@ start_gateway() { # dispatch-enabled label -> prints start-to-ready ms
     GATEWAY_WEBHOOK_VERIFY_TOKEN=bench-verify GATEWAY_CALLBACKS_SECRET=bench-callback-secret \
     GATEWAY_MESSAGING_LIMIT_DAILY_UNIQUE_RECIPIENTS=0 GATEWAY_PAIR_RATE_MIN_INTERVAL=PT0S \
     GATEWAY_DISPATCH_ENABLED=$1 \
-        "$JAVA" $GW_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >>"$OUT/gateway.log" 2>&1 &
+        env "${GW_EXTRA_ENV[@]}" "$JAVA" $GW_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >>"$OUT/gateway.log" 2>&1 &
     GW_PID=$!
     PIDS+=("$GW_PID")
     until curl -sf "http://localhost:$GW_PORT/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
@@ -210,17 +220,13 @@ fi
 stop_gateway
 clear_messages
 
-if phase e2e; then
-# --- 3. end to end ---------------------------------------------------------------------------------
-log "end to end: ${E2E_RATE} msg/s offered for ${E2E_SECONDS}s, one sender limited to 1000 mps"
-loadavg end-to-end
-start_gateway true "end-to-end phase"
-sample_rss
-e2e_run() { # run-number (0 = warm-up)
-    local since total done_ elapsed
+e2e_run() { # run-number (0 = warm-up) [label rate driver-args...]
+    local since total done_ elapsed label=${2:-one sender} rate=${3:-$E2E_RATE}
+    local tag=$1${2:+-${2// /-}}
+    shift $(($# < 3 ? $# : 3))
     since=$($PG -d "$DB" -c "select clock_timestamp()")
-    driver warmup=0 duration="$([[ $1 == 0 ]] && echo "$WARMUP" || echo "$E2E_SECONDS")" runs=1 mode=open rate="$E2E_RATE" \
-        >"$OUT/e2e-$1.jsonl"
+    driver warmup=0 duration="$([[ ${tag%%-*} == 0 ]] && echo "$WARMUP" || echo "$E2E_SECONDS")" runs=1 mode=open rate="$rate" "$@" \
+        >"$OUT/e2e-$tag.jsonl"
     total=$($PG -d "$DB" -c "select count(*) from outbound_message where created_at >= '$since'")
     # bounded: 30 s after the last accept; what is not read by then shows as "not read"
     local deadline=$((SECONDS + 30))
@@ -229,12 +235,12 @@ e2e_run() { # run-number (0 = warm-up)
         [[ "$done_" -ge "$total" ]] && break
         sleep 0.1
     done
-    [[ $1 == 0 ]] && return 0
+    [[ ${tag%%-*} == 0 ]] && return 0
     $PG -d "$DB" -c "
         with m as (select id, created_at, sent_at, status from outbound_message where created_at >= '$since'),
              r as (select max(e.recorded_at) as last_read from message_event e join m on m.id = e.message_id
                    where e.status = 'read' and e.source = 'webhook')
-        select json_build_object('section','e2e','run',$1,'messages',count(*),
+        select json_build_object('section','e2e','name','$label','offered',$rate,'run',${tag%%-*},'messages',count(*),
             'read', count(*) filter (where status = 'read'),
             'notRead', count(*) filter (where status <> 'read'),
             'seconds', extract(epoch from (select last_read from r) - min(created_at)),
@@ -247,14 +253,34 @@ e2e_run() { # run-number (0 = warm-up)
             'webhooks', (select count(*) from webhook_inbox where received_at >= '$since'),
             'webhookTransactions', (select count(distinct applied_at) from webhook_inbox where received_at >= '$since'),
             'webhooksDroppedBySandbox', $(grep -c 'dropped after' "$OUT/sandbox.log" || true),
-            'acceptP99Ms', $(jq .p99Ms "$OUT/e2e-$1.jsonl" | head -1),
-            'acceptErrors', $(jq .errors "$OUT/e2e-$1.jsonl" | head -1))
+            'acceptP99Ms', $(jq .p99Ms "$OUT/e2e-$tag.jsonl" | head -1),
+            'acceptErrors', $(jq .errors "$OUT/e2e-$tag.jsonl" | head -1))
         from m" | tee -a "$RAW"
 }
+
+if phase e2e; then
+# --- 3. end to end ---------------------------------------------------------------------------------
+log "end to end: ${E2E_RATE} msg/s offered for ${E2E_SECONDS}s, one sender limited to 1000 mps"
+loadavg end-to-end
+start_gateway true "end-to-end phase"
+sample_rss
 e2e_run 0
 for run in $(seq 1 "$RUNS"); do e2e_run "$run"; done
 raw "{\"section\":\"rss\",\"name\":\"end-to-end load (peak)\",\"kb\":$(stop_rss)}"
 stop_gateway
+fi
+
+if phase e2e4; then
+# --- 3'. end to end with four senders: what one replica does when the per-number cap is not the limit --
+log "end to end: four senders at 1000 mps each, $((2 * E2E_RATE)) msg/s offered for ${E2E_SECONDS}s"
+loadavg end-to-end-4
+clear_messages
+GW_EXTRA_ENV=("${SENDERS_ENV[@]}")
+start_gateway true "end-to-end phase, four senders"
+e2e_run 0 "four senders" $((2 * E2E_RATE)) senders=main,s2,s3,s4
+for run in $(seq 1 "$RUNS"); do e2e_run "$run" "four senders" $((2 * E2E_RATE)) senders=main,s2,s3,s4; done
+stop_gateway
+GW_EXTRA_ENV=()
 fi
 
 # --- start-up on JDK 17, JDK 25 and JDK 25 with an AOT cache (bench/startup.sh) ---------------------

@@ -53,6 +53,8 @@ public final class LoadDriver {
     private final String base;
     private final String apiKey;
     private final int recipients;
+    /** Sender names to cycle through ({@code senders=a,b}); empty: the gateway's default sender. */
+    private final String[] senders;
     private final AtomicLong sequence = new AtomicLong();
 
     private LoadDriver(Map<String, String> options) {
@@ -60,6 +62,7 @@ public final class LoadDriver {
         this.base = options.getOrDefault("url", "http://localhost:8080");
         this.apiKey = options.getOrDefault("key", "bench-key");
         this.recipients = Integer.parseInt(options.getOrDefault("recipients", "10000"));
+        this.senders = options.getOrDefault("senders", "").isBlank() ? new String[0] : options.get("senders").split(",");
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(2, r -> {
                     Thread t = new Thread(r, "driver-http");
@@ -264,11 +267,15 @@ public final class LoadDriver {
         return client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
     }
 
-    /** An approved template (no window needed) to an opted-in recipient: the common business send. */
+    /**
+     * An approved template (no window needed) to an opted-in recipient: the common business send; from the
+     * senders in turn when {@code senders} is given.
+     */
     private String message() {
         long n = sequence.getAndIncrement();
         String to = "+5511" + (900000000L + n % recipients);
-        return "{\"to\":\"" + to + "\",\"type\":\"template\",\"category\":\"utility\","
+        String from = senders.length == 0 ? "" : "\"from\":\"" + senders[(int) (n % senders.length)] + "\",";
+        return "{" + from + "\"to\":\"" + to + "\",\"type\":\"template\",\"category\":\"utility\","
                 + "\"template\":{\"name\":\"hello_world\",\"language\":{\"code\":\"en_US\"}}}";
     }
 
