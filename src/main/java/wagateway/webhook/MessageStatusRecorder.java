@@ -16,11 +16,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
+import wagateway.config.GatewayConfig;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
 import wagateway.contact.ContactStore;
 import wagateway.event.EventOutbox;
 import wagateway.message.MessageStatus;
+import wagateway.dispatch.QueueSignal;
+import wagateway.support.Ids;
 import wagateway.support.PhoneNumbers;
 import wagateway.webhook.api.MetaJson;
 import wagateway.webhook.api.StatusUpdate;
@@ -53,19 +56,36 @@ public class MessageStatusRecorder {
                 error_title = coalesce($5, error_title), error_detail = coalesce($6, error_detail)
             where id = $1""";
 
+    /**
+     * The fallback template of a message Meta failed with 131047 after accepting it, as a new queued message
+     * standing in for it ({@code fallback_of}); at most one per message (unique index).
+     */
+    private static final String QUEUE_FALLBACK = """
+            insert into outbound_message (id, api_key_id, sender, recipient, type, category, priority, content,
+                callback_url, metadata, status, expires_at, next_attempt_at, created_at, updated_at, fallback_of)
+            select $2, api_key_id, sender, recipient, 'template', coalesce($3, category), priority, fallback_template,
+                callback_url, metadata, 'queued', expires_at, $4, $4, $4, id
+            from outbound_message where id = $1 and fallback_template is not null and not sent_template
+            on conflict (fallback_of) where fallback_of is not null do nothing
+            returning id, metadata""";
+
     private final EventOutbox outbox;
     private final ContactStore contacts;
     private final ConsentLedger consent;
     private final WebhookMetrics metrics;
     private final Clock clock;
+    private final GatewayConfig config;
+    private final QueueSignal signal;
 
     MessageStatusRecorder(EventOutbox outbox, ContactStore contacts, ConsentLedger consent, WebhookMetrics metrics,
-            Clock clock) {
+            Clock clock, GatewayConfig config, QueueSignal signal) {
         this.outbox = outbox;
         this.contacts = contacts;
         this.consent = consent;
         this.metrics = metrics;
         this.clock = clock;
+        this.config = config;
+        this.signal = signal;
     }
 
     /** The message with this wamid, locked for the transaction; null when unknown. */
@@ -134,13 +154,49 @@ public class MessageStatusRecorder {
         }
         if (error.code() == REENGAGEMENT) {
             Log.infof("131047 for %s: window closed in our records", PhoneNumbers.mask(message.recipient()));
-            return contacts.closeWindow(tx, message.recipient(), message.sender(), occurredAt, now);
+            Uni<Void> closed = contacts.closeWindow(tx, message.recipient(), message.sender(), occurredAt, now);
+            return message.fallbackUnused() ? closed.chain(() -> queueFallback(tx, message, now)) : closed;
         }
         if (error.code() == MARKETING_STOPPED) {
             return consent.record(tx, ConsentChange.fromWhatsApp(message.recipient(), ConsentChange.OPTED_OUT,
                     ConsentChange.SCOPE_MARKETING, "cloud_api_131050", update.wamid(), now, null)).replaceWithVoid();
         }
         return Uni.createFrom().voidItem();
+    }
+
+    /**
+     * Rule 2 when Meta says "window closed" only after accepting the message (an asynchronous 131047): the
+     * fallback template goes, as it would have had our records known. It is a new message (its own id, wamid
+     * and timeline, {@code fallbackFor} in its events) because the failed one's history only moves forward.
+     * The dispatcher re-checks consent for it like for any business-initiated template.
+     */
+    private Uni<Void> queueFallback(SqlClient tx, OutboundMessageRef message, Instant now) {
+        return tx.preparedQuery("select fallback_template -> 'template' ->> 'name' as name from outbound_message where id = $1")
+                .execute(Tuple.of(message.id()))
+                .chain(rows -> {
+                    String name = rows.iterator().hasNext() ? rows.iterator().next().getString("name") : null;
+                    String category = name == null ? null
+                            : java.util.Optional.ofNullable(config.templates().get(name)).map(GatewayConfig.Template::category).orElse(null);
+                    UUID id = Ids.next();
+                    return tx.preparedQuery(QUEUE_FALLBACK).execute(Tuple.tuple().addUUID(message.id()).addUUID(id)
+                            .addString(category).addOffsetDateTime(now.atOffset(ZoneOffset.UTC)));
+                })
+                .chain(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return Uni.createFrom().voidItem(); // sent already, or queued by an earlier delivery
+                    }
+                    var row = rows.iterator().next();
+                    UUID id = row.getUUID("id");
+                    JsonObject event = new JsonObject().put("messageId", id.toString()).put("to", message.recipient())
+                            .put("status", MessageStatus.QUEUED.value()).put("fallbackFor", message.id().toString())
+                            .put("timestamp", now.toString());
+                    if (row.getValue("metadata") instanceof JsonObject metadata) {
+                        event.put("metadata", metadata);
+                    }
+                    Log.infof("131047 after acceptance: fallback template queued as %s for %s", id, message.id());
+                    signal.accepted();
+                    return outbox.append(tx, EventOutbox.MESSAGE_STATUS, id, message.recipient(), message.callbackUrl(), event);
+                });
     }
 
     static JsonObject statusEvent(OutboundMessageRef message, StatusUpdate update, MessageStatus status,
@@ -154,7 +210,10 @@ public class MessageStatusRecorder {
         if (error != null) {
             event.put("error", new JsonObject().put("code", error.code()).put("title", error.title())
                     .put("detail", error.detail()));
-            if (wagateway.dispatch.SendErrorClassifier.fallbackSuggested(error.code())) {
+            if (error.code() != null && error.code() == REENGAGEMENT && message.fallbackUnused()) {
+                // its fallback template is queued (queueFallback): WhatsApp still reaches the customer
+                event.put("fallbackTemplateQueued", true);
+            } else if (wagateway.dispatch.SendErrorClassifier.fallbackSuggested(error.code())) {
                 event.put("fallbackSuggested", true);
             }
         }
