@@ -17,7 +17,9 @@ import wagateway.config.GatewayConfig;
  * {@code POST /sandbox/graph/{version}/{phone-number-id}/media}) may carry the Cloud API's largest file plus
  * multipart overhead; every other route {@code gateway.api.max-body-bytes}. The framework's own cap
  * ({@code quarkus.http.limits.max-body-size}) is set to the media limit, so this filter is what holds the
- * other routes to theirs.
+ * other routes to theirs. That holds only for bodies that declare their length, so a chunked body (no
+ * {@code Content-Length}) is refused with 411 on every route but the uploads: otherwise anyone could stream
+ * 100 MB into the unauthenticated webhook endpoint, which must read a body whole to check its signature.
  */
 @ApplicationScoped
 public class BodySizeLimit {
@@ -37,6 +39,12 @@ public class BodySizeLimit {
         filters.register(rc -> {
             String length = rc.request().getHeader("Content-Length");
             long limit = isMediaUpload(rc.request().method(), rc.request().path()) ? mediaMaxBytes : maxBytes;
+            if (length == null && limit == maxBytes && rc.request().getHeader("Transfer-Encoding") != null) {
+                rc.response().setStatusCode(411).putHeader("Content-Type", Problem.MEDIA_TYPE).putHeader("Connection", "close")
+                        .end("{\"type\":\"about:blank\",\"title\":\"Length Required\",\"status\":411,"
+                                + "\"detail\":\"Send the body with a Content-Length (at most " + limit + " bytes)\"}");
+                return;
+            }
             if (length != null && isOver(length, limit)) {
                 rc.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE).putHeader("Connection", "close")
                         .end("{\"type\":\"about:blank\",\"title\":\"Content Too Large\",\"status\":413,"
