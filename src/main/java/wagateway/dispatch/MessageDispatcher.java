@@ -132,7 +132,10 @@ public class MessageDispatcher {
                 loop.leaseUntil = Instant.MIN;
             }
         });
-        loops.keySet().removeIf(name -> !held.containsKey(name) && !loops.get(name).running);
+        // a loop with batches still out stays: idle() must keep seeing them, and a re-acquired sender must
+        // find its limiter with their slots
+        loops.keySet().removeIf(name -> !held.containsKey(name) && !loops.get(name).running
+                && loops.get(name).inFlight.get() == 0);
     }
 
     /** Wakes every sender loop (a NOTIFY arrived, or the poll ticked). */
@@ -267,7 +270,8 @@ public class MessageDispatcher {
         private void startBatch(List<OutboundQueue.ToSend> toSend, List<ReadReceipts.Claimed> receipts) {
             inFlight.incrementAndGet();
             // the root of a background chain, like wake(): its failures are handled here
-            sendBatch(toSend, receipts).subscribe().with(done -> batchDone(), failure -> {
+            // deferred: a failure while the batch is set up (slots, request bodies) also ends in batchDone
+            Uni.createFrom().deferred(() -> sendBatch(toSend, receipts)).subscribe().with(done -> batchDone(), failure -> {
                 Log.errorf(failure, "Dispatch batch of sender %s failed; its rows return to the queue when their lease ends", sender);
                 batchDone();
             });
