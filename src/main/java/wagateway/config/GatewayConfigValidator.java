@@ -75,6 +75,11 @@ public final class GatewayConfigValidator {
             problems.add("gateway.webhook.apply-batch-size must be between 1 and 10000, was "
                     + config.webhook().applyBatchSize());
         }
+        if (config.cloudApi().timeout().compareTo(java.time.Duration.ofSeconds(15)) >= 0) {
+            // a batch starts only with 15 s of sender lease left (MessageDispatcher.LEASE_MARGIN): a longer
+            // call could outlive the lease and let another replica drive the same number meanwhile
+            problems.add("gateway.cloud-api.timeout must be shorter than PT15S, was " + config.cloudApi().timeout());
+        }
         if (config.pairRate().minInterval().isNegative()) {
             problems.add("gateway.pair-rate.min-interval must not be negative");
         }

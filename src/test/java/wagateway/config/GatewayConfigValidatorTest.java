@@ -89,6 +89,16 @@ class GatewayConfigValidatorTest {
     }
 
     @Test
+    void aCloudApiTimeoutMustEndWellInsideTheSenderLease() {
+        Map<String, String> p = valid();
+        p.put("gateway.cloud-api.timeout", "PT14S");
+        assertThat(GatewayConfigValidator.problems(build(p), false)).isEmpty();
+        p.put("gateway.cloud-api.timeout", "PT15S");
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.cloud-api.timeout"));
+    }
+
+    @Test
     void callbacksNeedASecretInProduction() {
         Map<String, String> p = valid();
         p.put("gateway.callbacks.url", "https://example.com/hooks");
