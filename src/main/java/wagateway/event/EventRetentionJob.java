@@ -16,16 +16,18 @@ import wagateway.config.GatewayConfig;
 /**
  * Keeps the outbox to {@code gateway.events.retention}: without it every status and inbound message would
  * stay forever (three or more rows per message). Events still pending delivery are never purged. Deletes
- * in bounded chunks, oldest first by id (ids grow with time, so the primary key finds them), so one run
- * never holds long locks; a backlog is worked off over a few runs.
+ * in chunks of {@value #CHUNK} (short transactions, no long locks), as many as are due up to
+ * {@value #MAX_CHUNKS} a run: 1.5 million events a minute, far above what the gateway appends. Old rows are
+ * found through the BRIN index on {@code created_at} (V10), not by walking the table.
  */
 @ApplicationScoped
 public class EventRetentionJob {
 
     static final int CHUNK = 5_000;
+    static final int MAX_CHUNKS = 300;
 
     private static final String PURGE = "delete from event_outbox where id in (select id from event_outbox "
-            + "where created_at < $1 and state <> 'pending' order by id limit " + CHUNK + ")";
+            + "where created_at < $1 and state <> 'pending' limit " + CHUNK + ")";
 
     private final Pool pool;
     private final GatewayConfig config;
@@ -44,14 +46,21 @@ public class EventRetentionJob {
         return purge().replaceWithVoid();
     }
 
-    /** @return how many events were deleted (at most {@value #CHUNK}) */
+    /** @return how many events were deleted */
     public Uni<Integer> purge() {
         var before = clock.instant().minus(config.events().retention()).atOffset(ZoneOffset.UTC);
-        return pool.preparedQuery(PURGE).execute(Tuple.of(before)).map(rows -> {
-            if (rows.rowCount() > 0) {
-                Log.debugf("Purged %d events older than %s", rows.rowCount(), config.events().retention());
+        return chunks(before, 0, 0).invoke(n -> {
+            if (n > 0) {
+                Log.debugf("Purged %d events older than %s", n, config.events().retention());
             }
-            return rows.rowCount();
+        });
+    }
+
+    private Uni<Integer> chunks(java.time.OffsetDateTime before, int done, int total) {
+        return pool.preparedQuery(PURGE).execute(Tuple.of(before)).chain(rows -> {
+            int deleted = rows.rowCount();
+            return deleted < CHUNK || done + 1 >= MAX_CHUNKS ? Uni.createFrom().item(total + deleted)
+                    : chunks(before, done + 1, total + deleted);
         });
     }
 }

@@ -38,6 +38,18 @@ public class EventSequencer {
         this.pool = pool;
     }
 
+    /**
+     * Stamps on a timer too, not only while some replica has stream subscribers: otherwise a deployment
+     * that only uses callbacks would pile up unstamped rows for days, and the first subscriber would wait
+     * for all of them to be stamped at once.
+     */
+    @io.quarkus.scheduler.Scheduled(identity = "event-sequencer", every = "PT1S", delayed = "PT5S",
+            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
+    Uni<Void> stampOnTimer() {
+        return stamp().replaceWithVoid();
+    }
+
     /** Stamps every committed event that has no position yet. @return how many were stamped */
     public Uni<Integer> stamp() {
         // the common idle case costs one index probe, not a transaction with a lock

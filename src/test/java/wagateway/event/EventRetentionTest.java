@@ -36,6 +36,15 @@ class EventRetentionTest {
                 "{" + oldPending + "," + recentDelivered + "}")).isEqualTo(2);
     }
 
+    @Test
+    void eventsGetTheirStreamPositionWithoutAnySubscriber() {
+        // no GET /v1/events open in this test: the sequencer's own timer stamps new events, so they never
+        // pile up for a first subscriber to wait on
+        long id = insert(TestDb.freshPhone(), "none", "0 seconds");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> TestDb.count(
+                "select count(*) from event_outbox where id = ? and position is not null", id) == 1);
+    }
+
     private static long insert(String phone, String state, String age) {
         return ((Number) TestDb.query("insert into event_outbox (type, contact_phone, payload, state, next_attempt_at, "
                 + "created_at) values ('message.received', ?, '{}'::jsonb, ?, now(), now() - ?::interval) returning id",
