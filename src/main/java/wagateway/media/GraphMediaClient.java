@@ -95,16 +95,32 @@ public class GraphMediaClient {
 
     /**
      * Opens the download of a media URL with the sender's token. The answer comes back paused: the caller
-     * decides, from the status and headers, whether and where the body flows.
+     * decides, from the status and headers, whether and where the body flows. Redirects are followed here
+     * (at most {@value #MAX_REDIRECTS}) rather than by the client, so that the token only goes to the host
+     * Graph named: a redirect to another host (a CDN) gets no secret.
      */
     public io.vertx.core.Future<HttpClientResponse> download(GatewayConfig.Sender sender, String url) {
+        return fetch(sender, url, java.net.URI.create(url).getHost(), 0);
+    }
+
+    static final int MAX_REDIRECTS = 3;
+
+    private io.vertx.core.Future<HttpClientResponse> fetch(GatewayConfig.Sender sender, String url, String tokenHost,
+            int hops) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
-                .putHeader("Authorization", "Bearer " + sender.accessToken()).setIdleTimeout(idleTimeoutMs)
-                .setFollowRedirects(true);
-        return http.request(options).compose(request -> request.send().map(response -> {
+                .setIdleTimeout(idleTimeoutMs).setFollowRedirects(false);
+        if (tokenHost != null && tokenHost.equalsIgnoreCase(java.net.URI.create(url).getHost())) {
+            options.putHeader("Authorization", "Bearer " + sender.accessToken());
+        }
+        return http.request(options).compose(request -> request.send()).compose(response -> {
+            String location = response.getHeader("Location");
+            if (response.statusCode() / 100 == 3 && location != null && hops < MAX_REDIRECTS) {
+                String next = java.net.URI.create(url).resolve(location).toString();
+                return response.body().compose(drained -> fetch(sender, next, tokenHost, hops + 1));
+            }
             response.pause();
-            return response;
-        }));
+            return io.vertx.core.Future.succeededFuture(response);
+        });
     }
 
     private String graph(String path) {
