@@ -111,8 +111,11 @@ public class ContactStore {
      * @param sender the configured sender the failed message went from; null closes every window
      */
     public Uni<Void> closeWindow(SqlClient tx, String phone, String sender, Instant at, Instant now) {
-        return tx.preparedQuery(CLOSE_SENDER_WINDOW).execute(Tuple.tuple().addString(phone).addString(sender)
-                .addOffsetDateTime(utc(at)).addOffsetDateTime(utc(now)))
+        // contact first, then its windows: the order recordInbound takes them in, so a 131047 and an inbound
+        // message of the same customer in two transactions wait for each other instead of deadlocking
+        return tx.preparedQuery("select 1 from contact where phone = $1 for update").execute(Tuple.of(phone))
+                .chain(() -> tx.preparedQuery(CLOSE_SENDER_WINDOW).execute(Tuple.tuple().addString(phone).addString(sender)
+                        .addOffsetDateTime(utc(at)).addOffsetDateTime(utc(now))))
                 .chain(() -> tx.preparedQuery(CLOSE_WINDOW).execute(Tuple.of(phone, utc(at), utc(now))))
                 .replaceWithVoid();
     }

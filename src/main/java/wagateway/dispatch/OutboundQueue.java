@@ -383,7 +383,10 @@ public class OutboundQueue {
     private Uni<Void> afterOutcomes(SqlClient tx, List<Outcome> outcomes, Instant now) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         List<Outcome.Sent> sent = new ArrayList<>();
-        for (Outcome o : outcomes) {
+        // contacts are locked in phone order, so two batches touching the same customers cannot deadlock
+        List<Outcome> byPhone = new ArrayList<>(outcomes);
+        byPhone.sort(java.util.Comparator.comparing((Outcome o) -> o.message().recipient()));
+        for (Outcome o : byPhone) {
             Integer code = o instanceof Outcome.Failed f ? f.code() : o instanceof Outcome.Retry r ? r.code() : null;
             String phone = o.message().recipient();
             if (code != null && code == 131047) {
