@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.CircuitBreakerName;
 import io.smallrye.mutiny.Uni;
-
 import wagateway.config.GatewayConfig;
 
 /**
@@ -23,7 +22,8 @@ import wagateway.config.GatewayConfig;
  * stops hammering an unhealthy API. There is no retry here on purpose: retries are durable, done by the
  * queue with backoff (one retry layer only), so nothing is lost while the breaker is open.
  *
- * <p>Only answers that say the API is unhealthy (5xx, service-unavailable codes, timeouts, connection
+ * <p>
+ * Only answers that say the API is unhealthy (5xx, service-unavailable codes, timeouts, connection
  * errors) fail the returned Uni and count for the breaker; an error about one message or one sender
  * (invalid parameter, pair rate, bad token) completes it with {@link SendOutcome.Refused}.
  */
@@ -51,8 +51,7 @@ public class CloudApiClient {
      * A timeout fails the call, so the breaker below counts it. Breaker settings can be tuned with
      * {@code quarkus.fault-tolerance."cloud-api".circuit-breaker.*}-style keys (see README "Resilience").
      */
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
-            successThreshold = 2)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, successThreshold = 2)
     @CircuitBreakerName(BREAKER)
     public Uni<SendOutcome> send(GatewayConfig.Sender sender, JsonNode body) {
         Timer.Sample sample = Timer.start(metrics);
@@ -75,7 +74,7 @@ public class CloudApiClient {
                             : outcome instanceof SendOutcome.Accepted ? "accepted" : "refused";
                     String code = failure instanceof CloudApiException c && c.code() != null ? c.code().toString()
                             : outcome instanceof SendOutcome.Refused r && r.code() != null ? r.code().toString()
-                            : failure != null ? failure.getClass().getSimpleName() : "none";
+                                    : failure != null ? failure.getClass().getSimpleName() : "none";
                     sample.stop(metrics.timer("wagateway_cloudapi_latency", "result", result));
                     if (!"accepted".equals(result)) {
                         metrics.counter("wagateway_cloudapi_errors_total", "code", code).increment();

@@ -45,7 +45,7 @@ final class DatabaseDiscovery {
     }
 
     /**
-     * @param lookup  reads already-configured properties
+     * @param lookup reads already-configured properties
      * @param profiles the active profiles
      * @return the properties to add (empty when nothing needs adding)
      */
@@ -54,7 +54,8 @@ final class DatabaseDiscovery {
         Optional<String> reactive = lookup.apply(REACTIVE_URL).filter(s -> !s.isBlank());
         Optional<String> jdbc = lookup.apply(JDBC_URL).filter(s -> !s.isBlank());
         if (reactive.isPresent() || jdbc.isPresent()) {
-            reactive.ifPresentOrElse(r -> jdbc.ifPresentOrElse(j -> { }, () -> props.put(JDBC_URL, toJdbc(r))),
+            reactive.ifPresentOrElse(r -> jdbc.ifPresentOrElse(j -> {
+            }, () -> props.put(JDBC_URL, toJdbc(r))),
                     () -> props.put(REACTIVE_URL, toReactive(jdbc.get())));
             return props;
         }
@@ -88,7 +89,8 @@ final class DatabaseDiscovery {
     }
 
     static String toJdbc(String reactiveUrl) {
-        String url = reactiveUrl.startsWith("vertx-reactive:") ? reactiveUrl.substring("vertx-reactive:".length()) : reactiveUrl;
+        String url = reactiveUrl.startsWith("vertx-reactive:") ? reactiveUrl.substring("vertx-reactive:".length())
+                : reactiveUrl;
         if (url.startsWith("postgres://")) {
             url = "postgresql://" + url.substring("postgres://".length());
         }

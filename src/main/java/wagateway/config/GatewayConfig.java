@@ -7,8 +7,6 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
-import io.smallrye.config.WithParentName;
 
 /**
  * Every {@code gateway.*} setting. The property names are public contract (spec §4): keep them exactly.
@@ -226,7 +224,9 @@ public interface GatewayConfig {
         @WithDefault("false")
         boolean markReadOnArrival();
 
-        /** With {@code mark-read-on-arrival}: also show the customer a typing indicator (Cloud API {@code typing_indicator}). */
+        /**
+         * With {@code mark-read-on-arrival}: also show the customer a typing indicator (Cloud API {@code typing_indicator}).
+         */
         @WithDefault("false")
         boolean typingOnArrival();
     }

@@ -94,13 +94,15 @@ public final class GatewayConfigValidator {
         }
         if (production) {
             if (config.webhook().appSecret().map(String::isBlank).orElse(true)) {
-                problems.add("gateway.webhook.app-secret is required in production: Meta's webhooks cannot be verified without it");
+                problems.add(
+                        "gateway.webhook.app-secret is required in production: Meta's webhooks cannot be verified without it");
             }
             if (config.webhook().verifyToken().map(String::isBlank).orElse(true)) {
                 problems.add("gateway.webhook.verify-token is required in production for Meta's verification handshake");
             }
             if (config.callbacks().url().isPresent() && config.callbacks().secret().map(String::isBlank).orElse(true)) {
-                problems.add("gateway.callbacks.secret is required when gateway.callbacks.url is set: callbacks are always signed");
+                problems.add(
+                        "gateway.callbacks.secret is required when gateway.callbacks.url is set: callbacks are always signed");
             }
         }
         return problems;

@@ -6,15 +6,15 @@ import java.util.List;
 /**
  * One entry for the consent audit trail ({@code consent_event}).
  *
- * @param status     {@code opted_in} or {@code opted_out}
- * @param scope      {@code all}, or {@code marketing} for a marketing-only change (user_preferences, 131050)
+ * @param status {@code opted_in} or {@code opted_out}
+ * @param scope {@code all}, or {@code marketing} for a marketing-only change (user_preferences, 131050)
  * @param categories the categories the change names; null = all
- * @param source     where it came from: {@code api} callers' own label, {@code keyword}, {@code user_preferences},
- *                   {@code cloud_api_131050}
- * @param actor      API key fingerprint, or {@code whatsapp} for what the customer did in WhatsApp
- * @param evidence   inbound wamid or error reference; a change with the same phone, status, scope, source and
- *                   evidence is recorded once (Meta redelivers webhooks)
- * @param userId     the business-scoped user id, kept on the contact when known
+ * @param source where it came from: {@code api} callers' own label, {@code keyword}, {@code user_preferences},
+ *        {@code cloud_api_131050}
+ * @param actor API key fingerprint, or {@code whatsapp} for what the customer did in WhatsApp
+ * @param evidence inbound wamid or error reference; a change with the same phone, status, scope, source and
+ *        evidence is recorded once (Meta redelivers webhooks)
+ * @param userId the business-scoped user id, kept on the contact when known
  */
 public record ConsentChange(String phone, String status, String scope, List<String> categories, String source,
         String actor, String evidence, Instant recordedAt, String userId) {

@@ -13,7 +13,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * source (API, keyword, user_preferences, 131050), goes through {@link #record}, inside the caller's
  * transaction, so the trail and the contact's derived state never disagree.
  *
- * <p>Derivation: a scope-{@code all} change sets {@code consent_status} and {@code consent_categories}; an
+ * <p>
+ * Derivation: a scope-{@code all} change sets {@code consent_status} and {@code consent_categories}; an
  * opt-in that covers marketing (no categories, or marketing among them) also lifts a marketing opt-out. A
  * scope-{@code marketing} change sets {@code marketing_opted_out} only.
  */

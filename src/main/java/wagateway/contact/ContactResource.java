@@ -16,13 +16,12 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.smallrye.mutiny.Uni;
-
 import wagateway.contact.api.ConsentRequest;
 import wagateway.contact.api.ContactView;
+import wagateway.support.PhoneNumbers;
 import wagateway.web.ApiKeyFilter;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
-import wagateway.support.PhoneNumbers;
 
 /** {@code /v1/contacts/{phone}}: consent (audit trail kept) and the contact's window (spec §2). */
 @Path("/v1/contacts/{phone}")
@@ -49,7 +48,8 @@ public class ContactResource {
     @GET
     public Uni<ContactView> get(@RestPath String phone) {
         requireE164(phone);
-        return contacts.find(phone).onItem().ifNull().failWith(() -> ProblemException.notFound("No contact with this phone number"));
+        return contacts.find(phone).onItem().ifNull()
+                .failWith(() -> ProblemException.notFound("No contact with this phone number"));
     }
 
     private static void requireE164(String phone) {

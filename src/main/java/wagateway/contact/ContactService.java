@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-
 import wagateway.contact.api.ConsentRequest;
 import wagateway.contact.api.ContactView;
 import wagateway.contact.api.ContactView.ConsentRecordView;
@@ -56,9 +55,9 @@ public class ContactService {
 
     /** @return the contact with its consent history, or null when the gateway has never heard of it */
     public Uni<ContactView> find(String phone) {
-        return Panache.withSession(() -> Contact.<Contact>findById(phone)
+        return Panache.withSession(() -> Contact.<Contact> findById(phone)
                 .onItem().ifNotNull().transformToUni(contact -> ConsentEvent
-                        .<ConsentEvent>list("phone = ?1 order by id", phone)
+                        .<ConsentEvent> list("phone = ?1 order by id", phone)
                         .map(history -> view(contact, history))));
     }
 
@@ -74,7 +73,7 @@ public class ContactService {
      * A marketing-only opt-out the customer made in WhatsApp, learnt from a Cloud API answer (131050) or
      * webhook; recorded once per evidence.
      *
-     * @param source   e.g. {@code cloud_api_131050}
+     * @param source e.g. {@code cloud_api_131050}
      * @param evidence the wamid or error reference that shows it
      */
     public Uni<Void> recordMarketingOptOut(String phone, String source, String evidence) {

@@ -74,9 +74,9 @@ public class ContactStore {
     /**
      * Records an inbound message's contact facts.
      *
-     * @param sender    the configured sender the customer wrote to; null for a number that is not ours
+     * @param sender the configured sender the customer wrote to; null for a number that is not ours
      * @param openUntil end of the window this message opens, null for messages that open none (system notices)
-     * @param at        the message's time (Meta's timestamp)
+     * @param at the message's time (Meta's timestamp)
      */
     public Uni<Void> recordInbound(SqlClient tx, String phone, String sender, String userId, String profileName,
             Instant at, Instant openUntil, boolean freeEntryPoint, Instant now) {

@@ -18,7 +18,8 @@ public final class OptKeywordMatcher {
 
     /** What a message asks for. */
     public enum Intent {
-        OPT_OUT, OPT_IN
+        OPT_OUT,
+        OPT_IN
     }
 
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
@@ -52,7 +53,7 @@ public final class OptKeywordMatcher {
     }
 
     /**
-     * "  Párar! " → "PARAR": accents stripped (NFKD, marks removed; also folds full-width letters), upper-cased,
+     * " Párar! " → "PARAR": accents stripped (NFKD, marks removed; also folds full-width letters), upper-cased,
      * edges trimmed, inner spaces collapsed.
      */
     static String normalize(String text) {

@@ -13,7 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import io.smallrye.mutiny.Uni;
-
 import wagateway.web.Problem;
 
 /** {@code GET /v1/conversations}: the agent's inbox, most recent activity first, with opaque cursors. */

@@ -11,10 +11,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * One message of a thread, either direction. Fields that do not apply to a direction are left out.
  *
- * @param at        the time the thread is ordered by: accept time (outbound), Meta's timestamp (inbound)
- * @param content   the Cloud API message object
- * @param context   what the message replies to
- * @param status    outbound only; likewise {@code error}, {@code createdAt}, {@code sentAt}, {@code sentTemplate}
+ * @param at the time the thread is ordered by: accept time (outbound), Meta's timestamp (inbound)
+ * @param content the Cloud API message object
+ * @param context what the message replies to
+ * @param status outbound only; likewise {@code error}, {@code createdAt}, {@code sentAt}, {@code sentTemplate}
  * @param timestamp inbound only (Meta's timestamp); likewise {@code readAt}
  */
 @RegisterForReflection

@@ -14,7 +14,6 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import io.smallrye.mutiny.Uni;
-
 import wagateway.support.PhoneNumbers;
 import wagateway.web.Problem;
 

@@ -15,8 +15,7 @@ public class DispatchJob {
         this.dispatcher = dispatcher;
     }
 
-    @Scheduled(every = "${gateway.dispatch.poll-interval:PT1S}", delayed = "PT0.5S",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${gateway.dispatch.poll-interval:PT1S}", delayed = "PT0.5S", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> poll() {
         return dispatcher.poll();
     }

@@ -23,14 +23,14 @@ import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-
 import wagateway.cloudapi.CloudApiClient;
 import wagateway.config.GatewayConfig;
 import wagateway.throttle.SenderLeases;
 import wagateway.throttle.SlidingWindowRateLimiter;
 
 /**
- * Drains the queue, and sends the read receipts owed ({@link ReadReceipts}): one {@link SenderLoop} per sender this replica holds the lease of. Woken within
+ * Drains the queue, and sends the read receipts owed ({@link ReadReceipts}): one {@link SenderLoop} per sender this replica
+ * holds the lease of. Woken within
  * milliseconds by LISTEN/NOTIFY ({@link QueueListener}), by its own timers when the rate limiter frees
  * room, and by a slow fallback poll ({@link DispatchJob}). Nothing here sleeps.
  */
@@ -203,7 +203,8 @@ public class MessageDispatcher {
             }
             // the root of a background chain: no framework to hand it to, so failures are handled here
             tick().subscribe().with(more -> finish(more), failure -> {
-                Log.errorf(failure, "Dispatch batch of sender %s failed; its rows return to the queue when their lease ends", sender);
+                Log.errorf(failure, "Dispatch batch of sender %s failed; its rows return to the queue when their lease ends",
+                        sender);
                 finish(false);
             });
         }
@@ -249,7 +250,8 @@ public class MessageDispatcher {
             long started = System.nanoTime();
             return readReceipts.claim(sender, readShare, now).chain(receipts -> {
                 int forMessages = wanted - receipts.size();
-                Uni<OutboundQueue.Claim> messages = forMessages == 0 ? Uni.createFrom().item(new OutboundQueue.Claim(List.of(), 0))
+                Uni<OutboundQueue.Claim> messages = forMessages == 0
+                        ? Uni.createFrom().item(new OutboundQueue.Claim(List.of(), 0))
                         : queue.claim(sender, forMessages, owner, now);
                 return messages.chain(claim -> {
                     metrics.timer("wagateway_queue_claim_latency").record(Duration.ofNanos(System.nanoTime() - started));
@@ -272,7 +274,8 @@ public class MessageDispatcher {
             // the root of a background chain, like wake(): its failures are handled here
             // deferred: a failure while the batch is set up (slots, request bodies) also ends in batchDone
             Uni.createFrom().deferred(() -> sendBatch(toSend, receipts)).subscribe().with(done -> batchDone(), failure -> {
-                Log.errorf(failure, "Dispatch batch of sender %s failed; its rows return to the queue when their lease ends", sender);
+                Log.errorf(failure, "Dispatch batch of sender %s failed; its rows return to the queue when their lease ends",
+                        sender);
                 batchDone();
             });
         }

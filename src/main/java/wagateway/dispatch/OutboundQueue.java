@@ -23,12 +23,10 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.config.GatewayConfig;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
 import wagateway.contact.ContactStore;
-import wagateway.webhook.OrphanStatuses;
 import wagateway.message.MessageStatus;
 import wagateway.message.StatusChange;
 import wagateway.message.StatusChangeRecorder;
@@ -37,6 +35,7 @@ import wagateway.policy.OutboundFacts;
 import wagateway.policy.PolicyDecision;
 import wagateway.policy.Recipient;
 import wagateway.policy.RecipientRepository;
+import wagateway.webhook.OrphanStatuses;
 
 /**
  * The PostgreSQL queue as the dispatcher sees it: two short transactions per batch, and never one
@@ -164,7 +163,8 @@ public class OutboundQueue {
         }
         return tx.preparedQuery("insert into pair_pacing (sender, recipient, next_allowed_at) "
                 + "select $1, unnest($2::text[]), $3 on conflict (sender, recipient) do update set next_allowed_at = excluded.next_allowed_at")
-                .execute(Tuple.tuple().addString(sender).addArrayOfString(phones.toArray(String[]::new)).addOffsetDateTime(utc(until)))
+                .execute(Tuple.tuple().addString(sender).addArrayOfString(phones.toArray(String[]::new))
+                        .addOffsetDateTime(utc(until)))
                 .replaceWithVoid();
     }
 
@@ -437,7 +437,8 @@ public class OutboundQueue {
 
     /** Queue depth by status, for the metrics gauge. */
     public Uni<Map<String, Long>> depth() {
-        return pool.query("select status, count(*) from outbound_message where status in ('scheduled','queued','sending') group by status")
+        return pool.query(
+                "select status, count(*) from outbound_message where status in ('scheduled','queued','sending') group by status")
                 .execute().map(rows -> {
                     Map<String, Long> out = new HashMap<>(Map.of("scheduled", 0L, "queued", 0L, "sending", 0L));
                     rows.forEach(r -> out.put(r.getString(0), r.getLong(1)));

@@ -15,12 +15,14 @@ public sealed interface Outcome {
 
     /** Try again at {@code at}; {@code countAttempt} false when the call never reached the API. */
     record Retry(ClaimedMessage message, Instant at, boolean countAttempt, Integer code, String title, String detail)
-            implements Outcome {
+            implements
+                Outcome {
     }
 
     /** Failed for good with the Cloud API's error. */
     record Failed(ClaimedMessage message, Integer code, String title, String detail, boolean fallbackSuggested)
-            implements Outcome {
+            implements
+                Outcome {
     }
 
     /** A rule said no ({@code rejected}), or the message outlived its expiry ({@code expired}). */

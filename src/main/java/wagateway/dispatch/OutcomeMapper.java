@@ -68,7 +68,8 @@ final class OutcomeMapper {
             return retryOrFail(m, e.code(), e.title(), e.details(), Duration.ZERO, now, random);
         }
         String title = failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")
-                ? "Timeout" : "Connection error: " + failure.getClass().getSimpleName();
+                ? "Timeout"
+                : "Connection error: " + failure.getClass().getSimpleName();
         return retryOrFail(m, null, title, null, Duration.ZERO, now, random);
     }
 
@@ -80,7 +81,7 @@ final class OutcomeMapper {
             return new Outcome.Failed(m, code, title, detail, false);
         }
         return retries.next(attempts, now, m.expiresAt(), minimum, random)
-                .<Outcome>map(at -> new Outcome.Retry(m, at, true, code, title, detail))
+                .<Outcome> map(at -> new Outcome.Retry(m, at, true, code, title, detail))
                 .orElseGet(() -> new Outcome.Rejected(m, wagateway.policy.PolicyDecision.Reasons.EXPIRED, true));
     }
 }

@@ -37,7 +37,8 @@ public class QueueSignal {
                 pending.set(false);
                 // fire and forget on purpose: a lost NOTIFY only delays other replicas to their next poll
                 pool.query("select pg_notify('" + QueueListener.CHANNEL + "', '')").execute().subscribe().with(
-                        rows -> { }, failure -> Log.debugf("NOTIFY not sent (%s); replicas will poll", failure.getMessage()));
+                        rows -> {
+                        }, failure -> Log.debugf("NOTIFY not sent (%s); replicas will poll", failure.getMessage()));
             });
         }
     }

@@ -55,14 +55,15 @@ final class ReadReceiptOutcomes {
             return retryOrFail(r, e.code(), e.title(), now, random);
         }
         String title = failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")
-                ? "Timeout" : "Connection error: " + failure.getClass().getSimpleName();
+                ? "Timeout"
+                : "Connection error: " + failure.getClass().getSimpleName();
         return retryOrFail(r, null, title, now, random);
     }
 
     /** A read receipt has no expiry of its own: the attempts bound it. */
     private Result retryOrFail(Claimed r, Integer code, String title, Instant now, RandomGenerator random) {
         return retries.next(r.attempts() + 1, now, null, Duration.ZERO, random)
-                .<Result>map(at -> new Result.Retry(r, at, true, code, title))
+                .<Result> map(at -> new Result.Retry(r, at, true, code, title))
                 .orElseGet(() -> new Result.Failed(r, code, title));
     }
 }

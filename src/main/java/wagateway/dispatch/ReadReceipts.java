@@ -21,7 +21,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.cloudapi.CloudApiClient;
 import wagateway.config.GatewayConfig;
 import wagateway.event.EventOutbox;
@@ -32,7 +31,8 @@ import wagateway.event.EventOutbox;
  * and circuit breaker as messages; the loop spends a rate-limiter permit on each), record a batch's results in
  * one transaction with a {@code message.read_receipt} event for each receipt that was sent or failed.
  *
- * <p>A claim pushes the row's due time one dispatch lease ahead instead of holding a lock across the call: if
+ * <p>
+ * A claim pushes the row's due time one dispatch lease ahead instead of holding a lock across the call: if
  * this replica dies mid-call the row simply falls due again (at least once; a read receipt sent twice is
  * harmless at Meta).
  */
@@ -97,7 +97,8 @@ public class ReadReceipts {
         this.metrics = metrics;
         this.config = config;
         var d = config.dispatch();
-        this.outcomes = new ReadReceiptOutcomes(new RetrySchedule(d.retryInitialBackoff(), d.retryMaxBackoff(), d.maxAttempts()),
+        this.outcomes = new ReadReceiptOutcomes(
+                new RetrySchedule(d.retryInitialBackoff(), d.retryMaxBackoff(), d.maxAttempts()),
                 Duration.ofSeconds(5), d.authPause());
     }
 
@@ -210,7 +211,8 @@ public class ReadReceipts {
     private static Claimed claimed(Row row) {
         OffsetDateTime requested = row.getOffsetDateTime("read_requested_at");
         return new Claimed(row.getUUID("id"), row.getString("wamid"), row.getString("from_phone"), row.getString("sender"),
-                row.getBoolean("read_typing"), row.getInteger("read_attempts"), requested == null ? null : requested.toInstant());
+                row.getBoolean("read_typing"), row.getInteger("read_attempts"),
+                requested == null ? null : requested.toInstant());
     }
 
     private static OffsetDateTime utc(Instant instant) {

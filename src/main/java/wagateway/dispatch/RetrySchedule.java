@@ -28,7 +28,7 @@ public final class RetrySchedule {
 
     /**
      * @param attempts attempts made so far (1 after the first failure)
-     * @param minimum  a floor for the delay (e.g. the pair interval after 131056)
+     * @param minimum a floor for the delay (e.g. the pair interval after 131056)
      * @return when to try again, or empty when the message must fail (attempts used up, or past expiry)
      */
     public Optional<Instant> next(int attempts, Instant now, Instant expiresAt, Duration minimum, RandomGenerator random) {

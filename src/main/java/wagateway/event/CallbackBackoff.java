@@ -11,7 +11,7 @@ public record CallbackBackoff(Duration initial, Duration max) {
 
     /**
      * @param failedAttempts attempts made so far (1 after the first failure)
-     * @param random         a number in [0, 1)
+     * @param random a number in [0, 1)
      */
     public Duration delay(int failedAttempts, double random) {
         long initialMs = Math.max(1, initial.toMillis());

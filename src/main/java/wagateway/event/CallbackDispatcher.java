@@ -25,14 +25,14 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.config.GatewayConfig;
 
 /**
  * Delivers the event outbox to the business (spec §2 "Events to the business"): signed POSTs, retried with
  * exponential backoff and jitter until a 2xx or {@code gateway.callbacks.max-age}, then kept as {@code dead}.
  *
- * <p>Each event's delivery is claimed by moving its {@code next_attempt_at} past the request timeout (a lease:
+ * <p>
+ * Each event's delivery is claimed by moving its {@code next_attempt_at} past the request timeout (a lease:
  * no transaction stays open during the HTTP call, and another replica takes over after a crash). An event
  * waits while an earlier event of the same message (or, for {@code message.received}, of the same contact)
  * is still pending, so the business sees each message's events in order. Delivery is at least once: the

@@ -19,9 +19,7 @@ public class CallbackJob {
         this.metrics = metrics;
     }
 
-    @Scheduled(identity = "callback-delivery", every = "${gateway.callbacks.poll-interval:PT1S}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(identity = "callback-delivery", every = "${gateway.callbacks.poll-interval:PT1S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> run() {
         return dispatcher.deliverDue()
                 .chain(dead::count)

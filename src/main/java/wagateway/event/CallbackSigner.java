@@ -5,7 +5,6 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.logging.Log;
-
 import wagateway.config.GatewayConfig;
 import wagateway.support.Hmac;
 

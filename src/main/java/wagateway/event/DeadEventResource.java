@@ -14,7 +14,6 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-
 import wagateway.event.api.DeadEventView;
 
 /** {@code GET /v1/events/dead}: the events whose callback was given up on, newest first. */

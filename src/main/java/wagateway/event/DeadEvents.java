@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.event.api.DeadEventView;
 
 /** Events whose callback was never acknowledged in time: kept, listed and counted, never silently dropped. */

@@ -10,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.config.GatewayConfig;
 
 /**
@@ -57,9 +56,9 @@ public class EventOutbox {
     }
 
     /**
-     * @param tx           the caller's transaction (connection)
-     * @param callbackUrl  the message's own callback URL, or null for the global one
-     * @param payload      the event body without {@code id}/{@code type}/{@code createdAt}, which are added on delivery
+     * @param tx the caller's transaction (connection)
+     * @param callbackUrl the message's own callback URL, or null for the global one
+     * @param payload the event body without {@code id}/{@code type}/{@code createdAt}, which are added on delivery
      */
     public Uni<Void> append(SqlClient tx, String type, UUID messageId, String contactPhone, String callbackUrl,
             JsonObject payload) {

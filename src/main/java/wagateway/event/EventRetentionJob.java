@@ -10,7 +10,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.config.GatewayConfig;
 
 /**
@@ -39,9 +38,7 @@ public class EventRetentionJob {
         this.clock = clock;
     }
 
-    @Scheduled(identity = "event-retention", every = "PT1M", delayed = "PT30S",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(identity = "event-retention", every = "PT1M", delayed = "PT30S", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> scheduled() {
         return purge().replaceWithVoid();
     }

@@ -9,7 +9,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Gives committed events their stream position, in commit order.
  *
- * <p>{@code event_outbox.id} is allocated at insert and becomes visible at commit, so a transaction holding a
+ * <p>
+ * {@code event_outbox.id} is allocated at insert and becomes visible at commit, so a transaction holding a
  * small id can commit after one holding a larger id: a reader tailing {@code id > last} would skip it for
  * good. Instead, one short transaction at a time (a transaction-scoped advisory lock, so also across replicas)
  * stamps every visible unpositioned row with the next values of {@code event_stream_position}. A stamping
@@ -43,9 +44,7 @@ public class EventSequencer {
      * that only uses callbacks would pile up unstamped rows for days, and the first subscriber would wait
      * for all of them to be stamped at once.
      */
-    @io.quarkus.scheduler.Scheduled(identity = "event-sequencer", every = "PT1S", delayed = "PT5S",
-            concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
+    @io.quarkus.scheduler.Scheduled(identity = "event-sequencer", every = "PT1S", delayed = "PT5S", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
     Uni<Void> stampOnTimer() {
         return stamp().replaceWithVoid();
     }

@@ -25,7 +25,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.config.GatewayConfig;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
@@ -33,14 +32,16 @@ import wagateway.web.ProblemException;
 /**
  * The live event stream of one replica ({@code GET /v1/events}).
  *
- * <p>One shared tail reads new events once per pass and fans them out to every subscriber: no query and no
+ * <p>
+ * One shared tail reads new events once per pass and fans them out to every subscriber: no query and no
  * thread per subscriber, so idle subscribers cost a registration and a buffer. A pass runs right after this
  * replica appended events ({@link #appended}, a coalesced in-process nudge) and every
  * {@code gateway.events.poll-interval} otherwise (other replicas' events; a commit that came after the nudge).
  * It first lets {@link EventSequencer} stamp committed events with their stream position, then reads
  * {@code position > tail}: commit order, never skipping a late commit.
  *
- * <p>A subscriber registers first, then catches up from the database from its {@code Last-Event-ID}, holding
+ * <p>
+ * A subscriber registers first, then catches up from the database from its {@code Last-Event-ID}, holding
  * the live events that arrive meanwhile, then switches to live: everything the tail saw before the
  * registration is committed and found by the catch-up, everything after is held; positions already sent are
  * dropped, so the switch has neither gap nor duplicate. While the database is away, the tail and any
@@ -117,13 +118,14 @@ public class EventStream {
      * {@link #admit} first: the slot is given back when the stream ends.
      */
     Multi<StreamItem> subscribe(EventFilter filter, Long after) {
-        return Multi.createFrom().<StreamItem>emitter(emitter -> {
+        return Multi.createFrom().<StreamItem> emitter(emitter -> {
             Subscriber subscriber = new Subscriber(filter, emitter);
             emitter.onTermination(subscriber::close);
             subscriber.connecting = connect(subscriber, after)
                     .onFailure(e -> !subscriber.closed.get()).retry()
                     .withBackOff(config.pollInterval(), MAX_BACKOFF).indefinitely()
-                    .subscribe().with(ignored -> { }, emitter::fail);
+                    .subscribe().with(ignored -> {
+                    }, emitter::fail);
         }, BackPressureStrategy.ERROR).onOverflow().buffer(SUBSCRIBER_BUFFER);
     }
 

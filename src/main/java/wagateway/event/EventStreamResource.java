@@ -22,7 +22,6 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.json.JsonObject;
-
 import wagateway.support.PhoneNumbers;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;

@@ -3,13 +3,18 @@ package wagateway.event;
 /**
  * What a stream subscriber receives: an event, a keep-alive, the switch to live, or a reset notice.
  *
- * @param event    the event, for {@link Kind#EVENT}
+ * @param event the event, for {@link Kind#EVENT}
  * @param position for {@link Kind#RESET}, the position the stream resumes from
- * @param reason   for {@link Kind#RESET}, why
+ * @param reason for {@link Kind#RESET}, why
  */
 record StreamItem(Kind kind, StreamedEvent event, long position, String reason) {
 
-    enum Kind { EVENT, PING, LIVE, RESET }
+    enum Kind {
+        EVENT,
+        PING,
+        LIVE,
+        RESET
+    }
 
     static final StreamItem PING = new StreamItem(Kind.PING, null, 0, null);
 

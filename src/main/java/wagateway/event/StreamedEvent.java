@@ -9,8 +9,8 @@ import io.vertx.mutiny.sqlclient.Row;
  * One event as the live stream carries it.
  *
  * @param position the stream position (SSE {@code id}, what {@code Last-Event-ID} resumes from)
- * @param id       the event id ({@code event_outbox.id}, the body's {@code id} and the callbacks'
- *                 {@code X-Wagateway-Event-Id}), for deduplication across both channels
+ * @param id the event id ({@code event_outbox.id}, the body's {@code id} and the callbacks'
+ *        {@code X-Wagateway-Event-Id}), for deduplication across both channels
  */
 record StreamedEvent(long position, long id, String type, String contactPhone, Instant createdAt, JsonObject payload) {
 

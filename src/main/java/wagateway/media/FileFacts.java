@@ -13,7 +13,7 @@ import io.vertx.mutiny.core.Vertx;
  * (Vert.x async file I/O): its first bytes (for the signature), its length and its SHA-256. The file is
  * never held whole in memory.
  *
- * @param head   the first {@link wagateway.cloudapi.content.MediaLimits#SNIFF_BYTES} bytes (fewer if shorter)
+ * @param head the first {@link wagateway.cloudapi.content.MediaLimits#SNIFF_BYTES} bytes (fewer if shorter)
  * @param sha256 base64, as Meta writes it
  */
 record FileFacts(byte[] head, int headLength, long size, String sha256) {

@@ -15,9 +15,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -25,7 +25,6 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.mutiny.ext.web.multipart.MultipartForm;
-
 import wagateway.config.GatewayConfig;
 
 /**
@@ -33,10 +32,12 @@ import wagateway.config.GatewayConfig;
  * {@code POST /{phone-number-id}/media} (upload, streamed from the spooled file) and
  * {@code DELETE /{media-id}}, plus the download itself. Guarded like {@link wagateway.cloudapi.CloudApiClient}:
  * a timeout on the small calls and a circuit breaker per call kind (SmallRye gives each method its own; a shared
- * name may not span methods), apart from the send breaker, so that a slow media host cannot stop sending. Uploads and downloads have an idle timeout instead of a total
+ * name may not span methods), apart from the send breaker, so that a slow media host cannot stop sending. Uploads and downloads
+ * have an idle timeout instead of a total
  * one: a 100 MB file may take minutes, but never long silences. No retry here: the caller decides.
  *
- * <p>The REST client is not used because it would buffer bodies; Vert.x's clients stream them.
+ * <p>
+ * The REST client is not used because it would buffer bodies; Vert.x's clients stream them.
  */
 @ApplicationScoped
 public class GraphMediaClient {
@@ -65,8 +66,7 @@ public class GraphMediaClient {
 
     /** {@code GET /{version}/{media-id}}. */
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
-            successThreshold = 2)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, successThreshold = 2)
     public Uni<GraphReply> describe(GatewayConfig.Sender sender, String mediaId) {
         return web.getAbs(graph(mediaId)).bearerTokenAuthentication(sender.accessToken())
                 .addQueryParam("phone_number_id", sender.phoneNumberId())
@@ -75,8 +75,7 @@ public class GraphMediaClient {
 
     /** {@code DELETE /{version}/{media-id}}. */
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
-            successThreshold = 2)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, successThreshold = 2)
     public Uni<GraphReply> delete(GatewayConfig.Sender sender, String mediaId) {
         return web.deleteAbs(graph(mediaId)).bearerTokenAuthentication(sender.accessToken())
                 .addQueryParam("phone_number_id", sender.phoneNumberId())
@@ -84,8 +83,7 @@ public class GraphMediaClient {
     }
 
     /** {@code POST /{version}/{phone-number-id}/media}: the file part is read from disk as it is sent. */
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
-            successThreshold = 2)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, successThreshold = 2)
     public Uni<GraphReply> upload(GatewayConfig.Sender sender, Path file, String mimeType, String filename) {
         MultipartForm form = MultipartForm.create().attribute("messaging_product", "whatsapp").attribute("type", mimeType)
                 .binaryFileUpload("file", filename, file.toString(), mimeType);

@@ -19,7 +19,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-
 import wagateway.web.ApiKeys;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
@@ -27,7 +26,8 @@ import wagateway.web.ProblemException;
 /**
  * {@code GET /v1/media/{mediaId}}: streams a media file from the Cloud API to the caller without holding it.
  *
- * <p>A Vert.x route rather than a REST resource because it must control the connection itself: bytes are
+ * <p>
+ * A Vert.x route rather than a REST resource because it must control the connection itself: bytes are
  * piped with back-pressure (the upstream is paused while the caller's write queue is full), the SHA-256 is
  * computed as chunks pass, and a checksum mismatch must break the transfer. The headers (and the digest the
  * caller should expect, as RFC 9530 {@code Repr-Digest}) are gone by then, so the last chunk is held back

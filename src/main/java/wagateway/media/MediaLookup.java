@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
-
 import wagateway.config.GatewayConfig;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
@@ -47,7 +46,8 @@ public class MediaLookup {
             }
             if (media.goneAt(clock.instant())) {
                 throw MediaProblems.gone("Media " + mediaId + " expired at " + media.expiresAt() + " (the Cloud API keeps "
-                        + (media.origin() == StoredMedia.Origin.INBOUND ? "a customer's media 7 days" : "uploads 30 days") + ")");
+                        + (media.origin() == StoredMedia.Origin.INBOUND ? "a customer's media 7 days" : "uploads 30 days")
+                        + ")");
             }
             if (media.sender() == null || !config.senders().containsKey(media.sender())) {
                 throw new ProblemException(Problem.of("unknown-sender", "Bad Gateway", 502, "Media " + mediaId
@@ -71,7 +71,8 @@ public class MediaLookup {
                             "The Cloud API described the media without a download URL"));
                 }
                 String expected = media.sha256() != null ? media.sha256() : base64Sha256(body.path("sha256").asText(null));
-                String mime = media.mimeType() != null ? media.mimeType() : body.path("mime_type").asText("application/octet-stream");
+                String mime = media.mimeType() != null ? media.mimeType()
+                        : body.path("mime_type").asText("application/octet-stream");
                 Long size = body.hasNonNull("file_size") ? body.get("file_size").asLong() : media.sizeBytes();
                 return new Ready(media, sender, url, mime, size, expected);
             });

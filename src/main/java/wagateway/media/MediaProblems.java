@@ -31,7 +31,8 @@ final class MediaProblems {
         Integer code = reply.errorCode();
         if (isAuth(reply)) {
             return new ProblemException(Problem.of("cloud-api-auth", "Bad Gateway", 502, "The Cloud API refused the "
-                    + "sender's access token while trying to " + action + " (code " + code + "): check gateway.senders.*.access-token")
+                    + "sender's access token while trying to " + action + " (code " + code
+                    + "): check gateway.senders.*.access-token")
                     .with("cloudApiCode", code));
         }
         if (reply.status() == 404 || reply.status() == 410 || code != null && (code == 100 || code == 131053)) {

@@ -17,7 +17,6 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.smallrye.mutiny.Uni;
-
 import wagateway.config.GatewayConfig;
 
 /**

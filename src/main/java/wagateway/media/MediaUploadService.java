@@ -11,7 +11,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-
 import wagateway.cloudapi.content.MediaLimits;
 import wagateway.config.GatewayConfig;
 import wagateway.web.Problem;
@@ -50,7 +49,8 @@ public class MediaUploadService {
         }
         GatewayConfig.Sender sender = config.senders().get(senderName);
         if (sender == null) {
-            throw invalid("from", "unknown sender '" + senderName + "'; configured: " + String.join(", ", config.senders().keySet()));
+            throw invalid("from",
+                    "unknown sender '" + senderName + "'; configured: " + String.join(", ", config.senders().keySet()));
         }
         String declared = declaredType != null && !declaredType.isBlank() ? declaredType : file.contentType();
         MediaLimits.Kind kind = MediaLimits.of(declared).orElseThrow(() -> new ProblemException(Problem.of(

@@ -18,7 +18,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.config.GatewayConfig;
 import wagateway.policy.MessagePolicy;
 import wagateway.policy.OutboundFacts;
@@ -50,7 +49,8 @@ public class MessageIntakeService {
     private final MeterRegistry metrics;
     private final wagateway.dispatch.QueueSignal signal;
 
-    MessageIntakeService(wagateway.dispatch.QueueSignal signal, MessageRequestValidator validator, MessageRepository repository, RecipientRepository recipients,
+    MessageIntakeService(wagateway.dispatch.QueueSignal signal, MessageRequestValidator validator, MessageRepository repository,
+            RecipientRepository recipients,
             StatusChangeRecorder recorder, Pool pool, Clock clock, ObjectMapper mapper, GatewayConfig config,
             MeterRegistry metrics) {
         this.signal = signal;
@@ -131,7 +131,8 @@ public class MessageIntakeService {
                         wagateway.web.JsonPaths.of(e), e.getOriginalMessage()))));
                 continue;
             } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-                results[i] = new BatchItemResult(i, 400, null, invalid(List.of(new FieldError("body", "not a message object"))));
+                results[i] = new BatchItemResult(i, 400, null,
+                        invalid(List.of(new FieldError("body", "not a message object"))));
                 continue;
             }
             var result = validator.validate(request, caller, null, null);
@@ -200,7 +201,8 @@ public class MessageIntakeService {
                             continue;
                         }
                         PolicyDecision decision = policy.decide(facts(m, validator), recipient, clock.instant());
-                        reasons.add(decision instanceof PolicyDecision.Reject reject && !reject.expired() ? reject.reason() : null);
+                        reasons.add(
+                                decision instanceof PolicyDecision.Reject reject && !reject.expired() ? reject.reason() : null);
                     }
                     return reasons;
                 });
@@ -227,7 +229,8 @@ public class MessageIntakeService {
                         return repository.findById(tx, id).map(found -> {
                             var m = found.orElseThrow(() -> ProblemException.notFound("No message " + id));
                             throw ProblemException.conflict("not-cancellable",
-                                    "Message " + id + " is " + m.status().value() + "; only scheduled or queued messages can be cancelled");
+                                    "Message " + id + " is " + m.status().value()
+                                            + "; only scheduled or queued messages can be cancelled");
                         });
                     }
                     var row = rows.iterator().next();
@@ -252,10 +255,13 @@ public class MessageIntakeService {
 
     static Problem refused(String reason) {
         return Problem.of("policy-refused", "Unprocessable Content", 422, switch (reason) {
-            case PolicyDecision.Reasons.OPTED_OUT -> "The recipient opted out; only non-marketing replies inside an open window may go";
+            case PolicyDecision.Reasons.OPTED_OUT ->
+                "The recipient opted out; only non-marketing replies inside an open window may go";
             case PolicyDecision.Reasons.MARKETING_OPTED_OUT -> "The recipient stopped marketing messages";
-            case PolicyDecision.Reasons.WINDOW_CLOSED -> "The customer-service window is closed: send a template, or give a fallbackTemplate";
-            case PolicyDecision.Reasons.CONSENT_MISSING -> "Business-initiated messages need an opt-in on record for this recipient";
+            case PolicyDecision.Reasons.WINDOW_CLOSED ->
+                "The customer-service window is closed: send a template, or give a fallbackTemplate";
+            case PolicyDecision.Reasons.CONSENT_MISSING ->
+                "Business-initiated messages need an opt-in on record for this recipient";
             default -> "Refused by policy: " + reason;
         }).with("reason", reason);
     }

@@ -26,7 +26,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
-
 import wagateway.support.Hmac;
 import wagateway.web.ApiKeyFilter;
 import wagateway.web.Problem;
@@ -68,7 +67,7 @@ public class MessageResource {
         String hash = idempotencyKey == null ? null : Hmac.sha256Hex(CanonicalJson.of(body));
         return intake.accept(request, caller(context), idempotencyKey, hash).map(accepted -> accepted.replay()
                 ? RestResponse.ok(accepted.message())
-                : RestResponse.ResponseBuilder.<MessageView>accepted().entity(accepted.message())
+                : RestResponse.ResponseBuilder.<MessageView> accepted().entity(accepted.message())
                         .location(URI.create("/v1/messages/" + accepted.message().id())).build());
     }
 
@@ -86,18 +85,21 @@ public class MessageResource {
     @Path("/batch")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Accept up to 1,000 messages", description = "Per-item results; one bad item does not fail the others.")
-    public Uni<RestResponse<BatchResponse>> batch(BatchRequest request, @jakarta.ws.rs.core.Context ContainerRequestContext context) {
+    public Uni<RestResponse<BatchResponse>> batch(BatchRequest request,
+            @jakarta.ws.rs.core.Context ContainerRequestContext context) {
         if (request == null || request.messages() == null || request.messages().isEmpty()) {
             throw new ProblemException(new Problem("validation", "Bad Request", 400, "The request has invalid fields",
-                    List.of(new Problem.FieldError("messages", "must hold 1 to " + MessageIntakeService.MAX_BATCH + " messages"))));
+                    List.of(new Problem.FieldError("messages",
+                            "must hold 1 to " + MessageIntakeService.MAX_BATCH + " messages"))));
         }
         if (request.messages().size() > MessageIntakeService.MAX_BATCH) {
             throw new ProblemException(new Problem("validation", "Bad Request", 400, "The request has invalid fields",
-                    List.of(new Problem.FieldError("messages", "at most " + MessageIntakeService.MAX_BATCH + " messages per batch"))));
+                    List.of(new Problem.FieldError("messages",
+                            "at most " + MessageIntakeService.MAX_BATCH + " messages per batch"))));
         }
         return intake.acceptBatch(request.messages(), caller(context)).map(results -> {
             int accepted = (int) results.stream().filter(r -> r.status() == 202).count();
-            return RestResponse.ResponseBuilder.<BatchResponse>create(accepted > 0 ? 202 : 400)
+            return RestResponse.ResponseBuilder.<BatchResponse> create(accepted > 0 ? 202 : 400)
                     .entity(new BatchResponse(accepted, results.size() - accepted, results)).build();
         });
     }

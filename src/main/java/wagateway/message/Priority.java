@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /** Order among due messages of a saturated sender: high first. Stored as 2 / 1 / 0. */
 public enum Priority {
-    LOW(0), NORMAL(1), HIGH(2);
+    LOW(0),
+    NORMAL(1),
+    HIGH(2);
 
     private final int rank;
 

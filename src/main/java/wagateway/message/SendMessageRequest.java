@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 

@@ -10,7 +10,8 @@ import wagateway.policy.PolicyDecision.Send;
  * Spec §3 rules 1 (consent) and 2 (customer-service window), plus expiry, as one pure decision.
  * Throughput, pair rate and the messaging limit need shared state and live in the throttle package.
  *
- * <p>Definitions (spec §3): the window is open while the customer's last message is less than 24 h
+ * <p>
+ * Definitions (spec §3): the window is open while the customer's last message is less than 24 h
  * (72 h for a free entry point) old — here {@code windowOpenUntil}, minus a safety margin so a message
  * that waits a little in the queue does not reach Meta after the window closed. A message to an open
  * window is a <em>reply</em>; otherwise it is <em>business-initiated</em>.

@@ -18,7 +18,7 @@ public class RecipientRepository {
 
     /**
      * @param sender the configured sender the messages go from: the window is the one the customer opened
-     *               by writing to that business number (Meta keeps one per number and customer)
+     *        by writing to that business number (Meta keeps one per number and customer)
      * @return a snapshot per phone; phones with no contact row are {@link Recipient#UNKNOWN}
      */
     public Uni<Map<String, Recipient>> find(SqlClient client, String sender, Collection<String> phones) {

@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
-
 import wagateway.web.JsonPaths;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
@@ -43,14 +42,14 @@ public class ReadReceiptResource {
      */
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Mark a customer's message read (optionally with a typing indicator)",
-            description = "Takes our inbound message id (the messageId of message.received) or the wamid. "
-                    + "Body optional: {\"typing\": true}. 202 the first time, 200 with the current state after; "
-                    + "404 unknown, 422 for a message the business sent.")
+    @Operation(summary = "Mark a customer's message read (optionally with a typing indicator)", description = "Takes our inbound message id (the messageId of message.received) or the wamid. "
+            + "Body optional: {\"typing\": true}. 202 the first time, 200 with the current state after; "
+            + "404 unknown, 422 for a message the business sent.")
     public Uni<RestResponse<ReadReceiptView>> read(@RestPath String id, String body) {
         boolean typing = parse(body);
-        return requests.request(id, typing).map(r -> RestResponse.ResponseBuilder.<ReadReceiptView>create(r.first() ? 202 : 200)
-                .entity(r.view()).build());
+        return requests.request(id, typing)
+                .map(r -> RestResponse.ResponseBuilder.<ReadReceiptView> create(r.first() ? 202 : 200)
+                        .entity(r.view()).build());
     }
 
     private boolean parse(String body) {
@@ -60,7 +59,8 @@ public class ReadReceiptResource {
         try {
             ReadRequestBody parsed = mapper.readValue(body, ReadRequestBody.class);
             if (parsed == null) {
-                throw ProblemException.badRequest("malformed-json", "The body must be a JSON object such as {\"typing\": true}");
+                throw ProblemException.badRequest("malformed-json",
+                        "The body must be a JSON object such as {\"typing\": true}");
             }
             return Boolean.TRUE.equals(parsed.typing());
         } catch (JsonMappingException e) {

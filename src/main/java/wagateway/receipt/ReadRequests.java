@@ -13,7 +13,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.dispatch.QueueSignal;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
@@ -52,7 +51,7 @@ public class ReadRequests {
     /**
      * @param key our inbound message id (a UUID) or the message's wamid
      * @throws ProblemException (in the Uni) 404 for an unknown message, 422 for one of ours or one that came to
-     *                          a business number no sender is configured for
+     *         a business number no sender is configured for
      */
     public Uni<Requested> request(String key, boolean typing) {
         UUID id = parseUuid(key);
@@ -96,9 +95,11 @@ public class ReadRequests {
         Integer code = row.getInteger("read_error_code");
         String state = row.getString("read_state");
         ReadReceiptView.Error error = "failed".equals(state)
-                ? new ReadReceiptView.Error(code, row.getString("read_error_title")) : null;
+                ? new ReadReceiptView.Error(code, row.getString("read_error_title"))
+                : null;
         return new ReadReceiptView(row.getUUID("id").toString(), row.getString("wamid"), state,
-                readAt == null ? null : readAt.toInstant().toString(), Boolean.TRUE.equals(row.getBoolean("read_typing")), error);
+                readAt == null ? null : readAt.toInstant().toString(), Boolean.TRUE.equals(row.getBoolean("read_typing")),
+                error);
     }
 
     private static ProblemException unprocessable(String slug, String detail) {

@@ -3,9 +3,9 @@ package wagateway.sandbox;
 /**
  * What {@code POST /sandbox/customers/{phone}/messages} answers; the inbound webhook goes out right after.
  *
- * @param id              the inbound message's wamid
+ * @param id the inbound message's wamid
  * @param windowOpenUntil when the customer's window with that number now closes
- * @param mediaId         the media id of a file the customer sent (null for other messages)
+ * @param mediaId the media id of a file the customer sent (null for other messages)
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 @io.quarkus.runtime.annotations.RegisterForReflection

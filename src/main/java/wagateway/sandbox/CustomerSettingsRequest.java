@@ -3,11 +3,11 @@ package wagateway.sandbox;
 /**
  * Body of {@code PUT /sandbox/customers/{phone}}; absent fields take their defaults.
  *
- * @param name              profile name (default "Sandbox Customer")
- * @param whatsappUser      default true; false makes every message fail with 131026
+ * @param name profile name (default "Sandbox Customer")
+ * @param whatsappUser default true; false makes every message fail with 131026
  * @param marketingOptedOut default false; true makes marketing templates fail with 131050
- * @param readsMessages     default true; false stops their messages at delivered
- * @param answerDelay       ISO-8601 duration they take to read ({@code PT5S}); default the status delay
+ * @param readsMessages default true; false stops their messages at delivered
+ * @param answerDelay ISO-8601 duration they take to read ({@code PT5S}); default the status delay
  */
 @io.quarkus.runtime.annotations.RegisterForReflection
 public record CustomerSettingsRequest(String name, Boolean whatsappUser, Boolean marketingOptedOut,

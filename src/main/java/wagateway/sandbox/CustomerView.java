@@ -6,7 +6,7 @@ import java.util.Map;
  * A sandbox customer as the control API shows it.
  *
  * @param windowOpenUntil per phone-number id, when the customer's service window closes (or closed)
- * @param freeEntryPoint  per phone-number id, whether that window came from an ad (72 h)
+ * @param freeEntryPoint per phone-number id, whether that window came from an ad (72 h)
  */
 @io.quarkus.runtime.annotations.RegisterForReflection
 public record CustomerView(String phone, String name, boolean whatsappUser, boolean marketingOptedOut,

@@ -22,7 +22,9 @@ public class FaultInjector {
 
     /** What happens to the HTTP exchange itself. */
     enum ConnectionFault {
-        NONE, RESET, TIMEOUT
+        NONE,
+        RESET,
+        TIMEOUT
     }
 
     private final FaultSettings configured;

@@ -10,17 +10,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * absent field takes its configured default ({@code gateway.sandbox.*}), so {@code {}} restores the
  * configuration. Rates are probabilities from 0 to 1.
  *
- * @param latencyMinMs         shortest extra latency of a Graph API answer
- * @param latencyMaxMs         longest one (uniform in between; equal = fixed)
- * @param errorRates           probability per Cloud API code or HTTP 5xx status ({@code {"131000":0.2,"500":0.1}})
- * @param burst5xx             the next N Graph API requests answer HTTP 503 (GET shows how many remain)
- * @param connectionResetRate  probability that the connection is closed without an answer
- * @param timeoutRate          probability that no answer comes within gateway.cloud-api.timeout
+ * @param latencyMinMs shortest extra latency of a Graph API answer
+ * @param latencyMaxMs longest one (uniform in between; equal = fixed)
+ * @param errorRates probability per Cloud API code or HTTP 5xx status ({@code {"131000":0.2,"500":0.1}})
+ * @param burst5xx the next N Graph API requests answer HTTP 503 (GET shows how many remain)
+ * @param connectionResetRate probability that the connection is closed without an answer
+ * @param timeoutRate probability that no answer comes within gateway.cloud-api.timeout
  * @param duplicateWebhookRate probability that a webhook is delivered twice
- * @param outOfOrderRate       probability that a message's statuses arrive in reverse order
- * @param webhookDelayMs       extra delay before every webhook delivery
- * @param windowErrorSync      free-form outside the window: HTTP 400 131047 (true) or accepted then failed (false)
- * @param seed                 reseeds the fault dice when given
+ * @param outOfOrderRate probability that a message's statuses arrive in reverse order
+ * @param webhookDelayMs extra delay before every webhook delivery
+ * @param windowErrorSync free-form outside the window: HTTP 400 131047 (true) or accepted then failed (false)
+ * @param seed reseeds the fault dice when given
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @io.quarkus.runtime.annotations.RegisterForReflection

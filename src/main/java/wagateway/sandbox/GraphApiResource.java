@@ -23,7 +23,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.mutiny.core.Vertx;
-
 import wagateway.config.GatewayConfig;
 
 /**

@@ -9,13 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * asynchronously inside a {@code failed} status webhook ({@code {code, title, message, error_data, href}}).
  *
  * @param httpStatus the HTTP status of a synchronous answer
- * @param code       Meta's error code, the only thing clients should branch on
- * @param title      Meta's short title
- * @param message    the envelope's {@code message}; usually {@code (#code) title}
- * @param type       the envelope's {@code type} ({@code OAuthException} for nearly everything)
- * @param subcode    {@code error_subcode}, or null when Meta sends none
- * @param details    {@code error_data.details}: what exactly was wrong
- * @param async      whether Meta reports this code through a {@code failed} status after a 200
+ * @param code Meta's error code, the only thing clients should branch on
+ * @param title Meta's short title
+ * @param message the envelope's {@code message}; usually {@code (#code) title}
+ * @param type the envelope's {@code type} ({@code OAuthException} for nearly everything)
+ * @param subcode {@code error_subcode}, or null when Meta sends none
+ * @param details {@code error_data.details}: what exactly was wrong
+ * @param async whether Meta reports this code through a {@code failed} status after a 200
  */
 public record GraphError(int httpStatus, int code, String title, String message, String type, Integer subcode,
         String details, boolean async) {

@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.logging.Log;
-
 import wagateway.cloudapi.content.ContentViolation;
 import wagateway.cloudapi.content.MessageContentValidator;
 import wagateway.config.GatewayConfig;
@@ -69,7 +68,7 @@ public class GraphSendService {
 
     /**
      * @param authorization the raw {@code Authorization} header
-     * @param rawBody       the request body as sent
+     * @param rawBody the request body as sent
      */
     public GraphAnswer send(String phoneNumberId, String authorization, String rawBody) {
         if (faults.takeBurst()) {
@@ -108,7 +107,8 @@ public class GraphSendService {
 
     Optional<GraphError> authorize(String phoneNumberId, String authorization) {
         String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim() : null;
+                ? authorization.substring(7).trim()
+                : null;
         if (token == null || token.isEmpty()) {
             return Optional.of(GraphErrors.invalidToken());
         }

@@ -16,7 +16,7 @@ public class SandboxActivity {
     /**
      * One change.
      *
-     * @param kind  message, status, inbound, customer, faults or reset
+     * @param kind message, status, inbound, customer, faults or reset
      * @param phone the customer it concerns (E.164 with '+'), or null when it concerns the whole sandbox
      */
     @io.quarkus.runtime.annotations.RegisterForReflection

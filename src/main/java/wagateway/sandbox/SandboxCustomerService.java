@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.logging.Log;
-
 import wagateway.cloudapi.content.MediaLimits;
 import wagateway.config.GatewayConfig;
 import wagateway.support.PhoneNumbers;

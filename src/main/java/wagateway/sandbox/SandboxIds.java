@@ -64,6 +64,7 @@ final class SandboxIds {
 
     /** A business-scoped user id (2026 usernames change) for a customer, stable per number. */
     static String userId(String waId) {
-        return "US." + new java.math.BigInteger(1, Hmac.sha256(waId.getBytes(StandardCharsets.US_ASCII))).toString().substring(0, 20);
+        return "US." + new java.math.BigInteger(1, Hmac.sha256(waId.getBytes(StandardCharsets.US_ASCII))).toString()
+                .substring(0, 20);
     }
 }

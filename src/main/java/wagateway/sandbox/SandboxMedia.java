@@ -59,8 +59,8 @@ final class SandboxMedia {
     /**
      * Body of {@code PUT /sandbox/media/{id}/faults}; absent fields are left as they are.
      *
-     * @param corrupt         serve the bytes with one byte changed (the sha256 no longer matches)
-     * @param expired         the id has expired: Graph answers as for an unknown object
+     * @param corrupt serve the bytes with one byte changed (the sha256 no longer matches)
+     * @param expired the id has expired: Graph answers as for an unknown object
      * @param stallAfterBytes downloads stop after this many bytes until {@code POST /sandbox/media/{id}/release}
      */
     @io.quarkus.runtime.annotations.RegisterForReflection

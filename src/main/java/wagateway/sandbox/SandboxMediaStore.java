@@ -94,7 +94,8 @@ public class SandboxMediaStore {
     synchronized String grant(String mediaId) {
         Instant now = clock.instant();
         grants.values().removeIf(g -> !now.isBefore(g.validUntil()));
-        String opaque = Long.toHexString(ThreadLocalRandom.current().nextLong()) + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        String opaque = Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + Long.toHexString(ThreadLocalRandom.current().nextLong());
         grants.put(opaque, new DownloadGrant(mediaId, now.plus(URL_LIFETIME)));
         return opaque;
     }

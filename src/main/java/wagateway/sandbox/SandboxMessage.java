@@ -8,11 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * A message the sandbox accepted, and the last status it reported for it.
  *
- * @param seq           acceptance order
- * @param pricingCategory pricing category reported in statuses (service, utility, marketing, authentication, referral_conversion)
- * @param pricingType   regular, free_customer_service or free_entry_point
- * @param status        accepted, sent, delivered, read or failed
- * @param errorCode     the code of a failed message, else null
+ * @param seq acceptance order
+ * @param pricingCategory pricing category reported in statuses (service, utility, marketing, authentication,
+ *        referral_conversion)
+ * @param pricingType regular, free_customer_service or free_entry_point
+ * @param status accepted, sent, delivered, read or failed
+ * @param errorCode the code of a failed message, else null
  */
 public record SandboxMessage(long seq, String wamid, String phoneNumberId, String to, String waId, String type,
         String pricingCategory, String pricingType, String bizOpaqueCallbackData, Instant acceptedAt,

@@ -16,7 +16,9 @@ final class SandboxRateLimiter {
 
     /** The answer for one send. */
     enum Verdict {
-        ALLOWED, THROUGHPUT_EXCEEDED, PAIR_RATE_EXCEEDED
+        ALLOWED,
+        THROUGHPUT_EXCEEDED,
+        PAIR_RATE_EXCEEDED
     }
 
     private static final Duration SECOND = Duration.ofSeconds(1);

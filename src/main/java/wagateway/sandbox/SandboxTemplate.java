@@ -5,11 +5,11 @@ import java.util.Set;
 /**
  * An approved template as the sandbox knows it.
  *
- * @param name           template name
- * @param category       utility, marketing or authentication
- * @param language       the one language it is approved in ({@code en_US})
+ * @param name template name
+ * @param category utility, marketing or authentication
+ * @param language the one language it is approved in ({@code en_US})
  * @param bodyParameters how many body parameters a send must give
- * @param headerType     none, text, image, video or document: a header other than none takes one parameter of that type
+ * @param headerType none, text, image, video or document: a header other than none takes one parameter of that type
  */
 @io.quarkus.runtime.annotations.RegisterForReflection
 public record SandboxTemplate(String name, String category, String language, int bodyParameters, String headerType) {

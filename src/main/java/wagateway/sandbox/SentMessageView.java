@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * A message the sandbox accepted, for {@code GET /sandbox/messages}.
  *
- * @param status    the last status it reported: accepted, sent, delivered, read or failed
+ * @param status the last status it reported: accepted, sent, delivered, read or failed
  * @param errorCode the code of a failed message
- * @param request   the body as sent to the Graph API
+ * @param request the body as sent to the Graph API
  */
 @io.quarkus.runtime.annotations.RegisterForReflection
 public record SentMessageView(String id, String phoneNumberId, String to, String type, String status,

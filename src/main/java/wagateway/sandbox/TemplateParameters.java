@@ -4,7 +4,9 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Checks a template send's components against the approved template: 132000 on a count mismatch, 132012 on a wrong header type. */
+/**
+ * Checks a template send's components against the approved template: 132000 on a count mismatch, 132012 on a wrong header type.
+ */
 final class TemplateParameters {
 
     private TemplateParameters() {

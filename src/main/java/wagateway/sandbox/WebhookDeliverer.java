@@ -19,7 +19,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
-
 import wagateway.config.GatewayConfig;
 import wagateway.support.Hmac;
 

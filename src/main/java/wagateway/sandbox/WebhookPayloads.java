@@ -34,7 +34,8 @@ final class WebhookPayloads {
         }
         if ("sent".equals(status) || "delivered".equals(status)) {
             ObjectNode conversation = item.putObject("conversation");
-            conversation.put("id", SandboxIds.conversationId(message.phoneNumberId(), message.waId(), message.pricingCategory()));
+            conversation.put("id",
+                    SandboxIds.conversationId(message.phoneNumberId(), message.waId(), message.pricingCategory()));
             conversation.putObject("origin").put("type", message.pricingCategory());
             ObjectNode pricing = item.putObject("pricing");
             pricing.put("billable", message.billable());

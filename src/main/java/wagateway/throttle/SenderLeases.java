@@ -42,7 +42,8 @@ public class SenderLeases {
                 + "where sender_state.lease_owner = excluded.lease_owner or sender_state.lease_expires_at is null "
                 + "or sender_state.lease_expires_at < $4 returning sender, paused_until, pause_reason")
                 .execute(Tuple.tuple().addArrayOfString(senders.toArray(String[]::new)).addString(owner)
-                        .addOffsetDateTime(now.plus(ttl).atOffset(ZoneOffset.UTC)).addOffsetDateTime(now.atOffset(ZoneOffset.UTC)))
+                        .addOffsetDateTime(now.plus(ttl).atOffset(ZoneOffset.UTC))
+                        .addOffsetDateTime(now.atOffset(ZoneOffset.UTC)))
                 .map(rows -> {
                     Map<String, Held> held = new HashMap<>();
                     rows.forEach(r -> held.put(r.getString(0), new Held(r.getString(0),
@@ -53,7 +54,8 @@ public class SenderLeases {
 
     public Uni<Void> release(String owner, Instant now) {
         return pool.preparedQuery("update sender_state set lease_owner = null, lease_expires_at = $2 where lease_owner = $1")
-                .execute(Tuple.tuple().addString(owner).addOffsetDateTime(now.plus(QUIET_AFTER_RELEASE).atOffset(ZoneOffset.UTC)))
+                .execute(Tuple.tuple().addString(owner)
+                        .addOffsetDateTime(now.plus(QUIET_AFTER_RELEASE).atOffset(ZoneOffset.UTC)))
                 .replaceWithVoid();
     }
 

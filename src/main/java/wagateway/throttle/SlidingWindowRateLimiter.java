@@ -8,12 +8,14 @@ import java.time.Instant;
  * messages-per-second), <em>as the API sees them</em>. Never sleeps: it says how many may start now, or
  * when the next may.
  *
- * <p>The API sees a request somewhere between the moment we start it and the moment its answer comes
+ * <p>
+ * The API sees a request somewhere between the moment we start it and the moment its answer comes
  * back, so a send holds its slot from its start until one window after its answer. Counting from the
  * start alone lets network jitter bunch two windows' worth of requests into one at the API (measured:
  * 40 arrivals in one second with a limit of 20, when the first batch was slow to arrive).
  *
- * <p>Across replicas it is exact because a sender is driven by one replica at a time (a PostgreSQL
+ * <p>
+ * Across replicas it is exact because a sender is driven by one replica at a time (a PostgreSQL
  * lease). A released lease stays unclaimable for one window, so a hand-over cannot double the rate.
  * Thread-safe: answers complete on any event-loop thread.
  */

@@ -5,7 +5,6 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpMethod;
-
 import wagateway.cloudapi.content.MediaLimits;
 import wagateway.config.GatewayConfig;
 
@@ -13,7 +12,8 @@ import wagateway.config.GatewayConfig;
  * Answers an oversized body with a 413 problem document before it is read. Vert.x would answer 413
  * too, but as plain text; this keeps every error in one format (requests that declare their length).
  *
- * <p>The limit is per route: media uploads ({@code POST /v1/media}, and the sandbox's
+ * <p>
+ * The limit is per route: media uploads ({@code POST /v1/media}, and the sandbox's
  * {@code POST /sandbox/graph/{version}/{phone-number-id}/media}) may carry the Cloud API's largest file plus
  * multipart overhead; every other route {@code gateway.api.max-body-bytes}. The framework's own cap
  * ({@code quarkus.http.limits.max-body-size}) is set to the media limit, so this filter is what holds the

@@ -86,7 +86,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = 1)
     public RestResponse<Problem> notAllowed(NotAllowedException e) {
-        return RestResponse.ResponseBuilder.<Problem>create(405).entity(Problem.of(null, "Method Not Allowed", 405, null))
+        return RestResponse.ResponseBuilder.<Problem> create(405).entity(Problem.of(null, "Method Not Allowed", 405, null))
                 .type(Problem.MEDIA_TYPE)
                 .header("Allow", e.getResponse().getHeaderString("Allow"))
                 .build();
@@ -134,7 +134,7 @@ public class ProblemMappers {
     }
 
     private static RestResponse<Problem> unavailable() {
-        return RestResponse.ResponseBuilder.<Problem>create(503)
+        return RestResponse.ResponseBuilder.<Problem> create(503)
                 .entity(Problem.of("unavailable", "Service Unavailable", 503, "The database is unavailable; retry shortly"))
                 .type(Problem.MEDIA_TYPE).header("Retry-After", "5").build();
     }
@@ -144,7 +144,8 @@ public class ProblemMappers {
     }
 
     static RestResponse<Problem> respond(Problem problem) {
-        return RestResponse.ResponseBuilder.<Problem>create(problem.getStatus()).entity(problem).type(Problem.MEDIA_TYPE).build();
+        return RestResponse.ResponseBuilder.<Problem> create(problem.getStatus()).entity(problem).type(Problem.MEDIA_TYPE)
+                .build();
     }
 
     /** {@code send.request.interactive.action.buttons[3].reply} → {@code interactive.action.buttons[3].reply}. */

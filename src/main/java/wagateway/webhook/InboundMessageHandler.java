@@ -1,7 +1,5 @@
 package wagateway.webhook;
 
-import static wagateway.webhook.JsonFields.putIfPresent;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +17,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.config.GatewayConfig;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
@@ -32,6 +29,8 @@ import wagateway.support.Ids;
 import wagateway.support.PhoneNumbers;
 import wagateway.webhook.api.InboundMessage;
 import wagateway.webhook.api.MetaJson;
+
+import static wagateway.webhook.JsonFields.putIfPresent;
 
 /**
  * Applies one customer message of any type, inside the caller's transaction: stored once per wamid; then,
@@ -129,7 +128,8 @@ public class InboundMessageHandler {
             signal.accepted();
             return;
         }
-        transaction.completion().subscribe().with(committed -> signal.accepted(), rolledBack -> { });
+        transaction.completion().subscribe().with(committed -> signal.accepted(), rolledBack -> {
+        });
     }
 
     /** Identity, window and keyword consent; nothing to key them on when the phone is unknown (2026 usernames). */

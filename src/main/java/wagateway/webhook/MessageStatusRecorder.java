@@ -1,7 +1,5 @@
 package wagateway.webhook;
 
-import static wagateway.webhook.JsonFields.putIfPresent;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,19 +13,20 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.config.GatewayConfig;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
 import wagateway.contact.ContactStore;
+import wagateway.dispatch.QueueSignal;
 import wagateway.event.EventOutbox;
 import wagateway.message.MessageStatus;
-import wagateway.dispatch.QueueSignal;
 import wagateway.support.Ids;
 import wagateway.support.PhoneNumbers;
 import wagateway.webhook.api.MetaJson;
 import wagateway.webhook.api.StatusUpdate;
 import wagateway.webhook.api.WebhookError;
+
+import static wagateway.webhook.JsonFields.putIfPresent;
 
 /**
  * Applies one Meta status to one of our messages, inside the caller's transaction: once per (message,
@@ -176,7 +175,8 @@ public class MessageStatusRecorder {
                 .chain(rows -> {
                     String name = rows.iterator().hasNext() ? rows.iterator().next().getString("name") : null;
                     String category = name == null ? null
-                            : java.util.Optional.ofNullable(config.templates().get(name)).map(GatewayConfig.Template::category).orElse(null);
+                            : java.util.Optional.ofNullable(config.templates().get(name)).map(GatewayConfig.Template::category)
+                                    .orElse(null);
                     UUID id = Ids.next();
                     return tx.preparedQuery(QUEUE_FALLBACK).execute(Tuple.tuple().addUUID(message.id()).addUUID(id)
                             .addString(category).addOffsetDateTime(now.atOffset(ZoneOffset.UTC)));

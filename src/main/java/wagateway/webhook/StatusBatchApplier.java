@@ -23,7 +23,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-
 import wagateway.event.EventOutbox;
 import wagateway.message.MessageStatus;
 import wagateway.webhook.api.StatusUpdate;

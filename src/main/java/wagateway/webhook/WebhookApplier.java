@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
-
 import wagateway.config.GatewayConfig;
 import wagateway.webhook.api.StatusUpdate;
 import wagateway.webhook.api.WebhookBatch;

@@ -4,7 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-
 import wagateway.config.GatewayConfig;
 
 /**
@@ -30,9 +29,7 @@ public class WebhookDrainJob {
         this.config = config;
     }
 
-    @Scheduled(identity = "webhook-drain", every = "${gateway.webhook.drain-interval:PT5S}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    @Scheduled(identity = "webhook-drain", every = "${gateway.webhook.drain-interval:PT5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> drain() {
         return applier.applyPending()
                 .chain(orphans::sweep)

@@ -1,9 +1,5 @@
 package wagateway.webhook;
 
-import static wagateway.webhook.api.MetaJson.epochSeconds;
-import static wagateway.webhook.api.MetaJson.object;
-import static wagateway.webhook.api.MetaJson.text;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +12,10 @@ import wagateway.webhook.api.StatusUpdate;
 import wagateway.webhook.api.UserPreference;
 import wagateway.webhook.api.WebhookBatch;
 import wagateway.webhook.api.WebhookError;
+
+import static wagateway.webhook.api.MetaJson.epochSeconds;
+import static wagateway.webhook.api.MetaJson.object;
+import static wagateway.webhook.api.MetaJson.text;
 
 /**
  * Reads Meta's webhook envelope into a {@link WebhookBatch}. Every level is an array (entries, changes,

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
-
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
 

@@ -25,7 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * not the gateway's, and uses only the JDK ({@code java.net.http}, asynchronous sends, no virtual
  * threads), so it needs no build step beyond {@code javac}.
  *
- * <p>Modes (arguments are {@code key=value}):
+ * <p>
+ * Modes (arguments are {@code key=value}):
  * <ul>
  * <li>{@code mode=closed concurrency=N}: N requests always in flight, each sent when the previous one
  * answered: the highest throughput at that concurrency.</li>
@@ -44,7 +45,8 @@ import java.util.concurrent.locks.LockSupport;
  * median throughput. Recipients cycle through {@code recipients} numbers from {@code +5511900000000}
  * ({@code bench/run.sh} opens their consent and windows with SQL).
  *
- * <p>Not a test: the name does not end in {@code Test}/{@code IT}, so surefire and failsafe ignore it.
+ * <p>
+ * Not a test: the name does not end in {@code Test}/{@code IT}, so surefire and failsafe ignore it.
  */
 public final class LoadDriver {
 

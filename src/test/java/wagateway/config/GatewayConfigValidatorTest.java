@@ -1,8 +1,5 @@
 package wagateway.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,6 +8,9 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Builds the real {@link GatewayConfig} mapping from properties, as Quarkus does at start. */
 class GatewayConfigValidatorTest {
@@ -139,6 +139,7 @@ class GatewayConfigValidatorTest {
     void noApiKeyIsAProblem() {
         Map<String, String> p = valid();
         p.remove("gateway.api.keys");
-        assertThat(GatewayConfigValidator.problems(build(p), false)).anySatisfy(problem -> assertThat(problem).contains("gateway.api.keys"));
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.api.keys"));
     }
 }

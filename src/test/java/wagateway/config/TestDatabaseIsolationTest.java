@@ -1,13 +1,12 @@
 package wagateway.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-
 import wagateway.testsupport.TestDb;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every test run works in a database of its own, created for it and migrated by Flyway from empty. */
 @QuarkusTest
@@ -23,7 +22,8 @@ class TestDatabaseIsolationTest {
 
     @Test
     void flywayMigratedTheEmptyDatabase() {
-        var history = TestDb.query("select version, success from flyway_schema_history where version is not null order by installed_rank");
+        var history = TestDb
+                .query("select version, success from flyway_schema_history where version is not null order by installed_rank");
         assertThat(history).isNotEmpty();
         assertThat(history).allSatisfy(row -> assertThat(row.get("success")).isEqualTo(true));
         assertThat(history.get(0).get("version")).isEqualTo("1");

@@ -1,14 +1,5 @@
 package wagateway.contact;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -20,19 +11,27 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
-
 import wagateway.support.Hmac;
 import wagateway.testsupport.TestClockProducer;
 import wagateway.webhook.MetaWebhooks;
 import wagateway.webhook.TestDb;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@code PUT /v1/contacts/{phone}/consent} and {@code GET /v1/contacts/{phone}}: the append-only consent trail. */
 @QuarkusTest
 class ContactConsentTest {
 
     /** The audit trail names the caller by its key's fingerprint, never the key. */
-    private static final String TEST_KEY_FINGERPRINT =
-            HexFormat.of().formatHex(Hmac.sha256("test-key".getBytes(StandardCharsets.UTF_8)), 0, 8);
+    private static final String TEST_KEY_FINGERPRINT = HexFormat.of()
+            .formatHex(Hmac.sha256("test-key".getBytes(StandardCharsets.UTF_8)), 0, 8);
 
     @AfterEach
     void resetClock() {

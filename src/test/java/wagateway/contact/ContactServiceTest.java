@@ -1,7 +1,5 @@
 package wagateway.contact;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,9 +11,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-
 import wagateway.webhook.MetaWebhooks;
 import wagateway.webhook.TestDb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The entry points the dispatcher calls after a synchronous Cloud API answer, each in its own transaction. */
 @QuarkusTest

@@ -1,15 +1,15 @@
 package wagateway.contact;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.List;
 import java.util.Optional;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import wagateway.contact.OptKeywordMatcher.Intent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class OptKeywordMatcherTest {
 

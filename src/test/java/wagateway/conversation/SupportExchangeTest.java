@@ -1,9 +1,5 @@
 package wagateway.conversation;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
@@ -15,9 +11,12 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-
 import wagateway.testsupport.SseClient;
 import wagateway.testsupport.TestDb;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A whole support exchange, as issue 10 describes it, over real HTTP against the sandbox: the customer
@@ -59,7 +58,8 @@ class SupportExchangeTest {
             byte[] image = given().auth().oauth2(KEY).get("/v1/media/" + mediaId).then().statusCode(200)
                     .contentType("image/png").extract().asByteArray();
             assertThat(image).isNotEmpty();
-            assertThat(Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(image))).isEqualTo(sha256);
+            assertThat(Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(image)))
+                    .isEqualTo(sha256);
 
             // 4. marks it read, with "typing…": one read receipt with the typing indicator reaches the Cloud API
             given().auth().oauth2(KEY).contentType(ContentType.JSON).body(Map.of("typing", true))
@@ -74,7 +74,8 @@ class SupportExchangeTest {
                     .post("/v1/media").then().statusCode(201).extract().path("id");
             String replyId = given().auth().oauth2(KEY).contentType(ContentType.JSON)
                     .body(Map.of("to", phone, "type", "document",
-                            "document", Map.of("id", documentId, "filename", "return-label.pdf", "caption", "Your return label")))
+                            "document",
+                            Map.of("id", documentId, "filename", "return-label.pdf", "caption", "Your return label")))
                     .post("/v1/messages").then().statusCode(202).extract().path("id");
             await().atMost(Duration.ofSeconds(30)).until(() -> "read".equals(
                     given().auth().oauth2(KEY).get("/v1/messages/" + replyId).then().extract().path("status")));
@@ -90,7 +91,8 @@ class SupportExchangeTest {
                 assertThat(items.get(1)).containsEntry("id", inboundId).containsEntry("direction", "inbound")
                         .containsEntry("type", "image");
                 assertThat(items.get(1).get("readAt")).isNotNull();
-                assertThat(thread.getBoolean("contact.windowOpen") || thread.getString("contact.windowOpenUntil") != null).isTrue();
+                assertThat(thread.getBoolean("contact.windowOpen") || thread.getString("contact.windowOpenUntil") != null)
+                        .isTrue();
             });
 
             // 7. the stream saw the reply walk sent → delivered → read, each once, in that order
@@ -111,7 +113,8 @@ class SupportExchangeTest {
     }
 
     private static List<Map<String, Object>> readsAtSandbox(String wamid) {
-        return given().queryParam("wamid", wamid).get("/sandbox/reads").then().statusCode(200).extract().jsonPath().getList("$");
+        return given().queryParam("wamid", wamid).get("/sandbox/reads").then().statusCode(200).extract().jsonPath()
+                .getList("$");
     }
 
     private static List<String> statusesOf(SseClient stream, String messageId) {

@@ -1,7 +1,5 @@
 package wagateway.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The Dockerfiles and {@code .dockerignore} agree: the build context holds exactly what the images copy,
  * images run as a numeric non-root user (so {@code runAsNonRoot} can verify it), and they carry the
@@ -21,7 +21,8 @@ class ContainerImagesTest {
 
     /** Paths that must never reach the Docker daemon. */
     static final List<String> NOT_COPIED = List.of("pom.xml", ".git/HEAD", "src/main/java/wagateway/config/GatewayConfig.java",
-            "src/main/resources/application.properties", "kubernetes/base/deployment.yaml", "target/classes/application.properties",
+            "src/main/resources/application.properties", "kubernetes/base/deployment.yaml",
+            "target/classes/application.properties",
             "target/native-sources/native-image.args", "target/wagateway-1.0.0-SNAPSHOT.jar", "target/test-classes/x.class");
 
     @Test
@@ -65,7 +66,8 @@ class ContainerImagesTest {
             assertThat(Dockerfiles.instructions(dockerfile, "LABEL")).as("labels of %s", dockerfile)
                     .anyMatch(l -> l.contains("org.opencontainers.image.version=\"${VERSION}\""))
                     .anyMatch(l -> l.contains("org.opencontainers.image.title=\"wagateway\""));
-            assertThat(Dockerfiles.instructions(dockerfile, "EXPOSE")).as("EXPOSE of %s", dockerfile).containsExactly("EXPOSE 8080");
+            assertThat(Dockerfiles.instructions(dockerfile, "EXPOSE")).as("EXPOSE of %s", dockerfile)
+                    .containsExactly("EXPOSE 8080");
             assertThat(Dockerfiles.builtImage(dockerfile).tag()).isEqualTo(version);
         }
     }

@@ -70,7 +70,7 @@ final class JacksonBoundTypes {
     private final ClassLoader loader;
 
     /**
-     * @param classes     a compiled-classes directory ({@code target/classes})
+     * @param classes a compiled-classes directory ({@code target/classes})
      * @param rootPackage only classes in this package (and below) are ours
      */
     JacksonBoundTypes(Path classes, String rootPackage) {

@@ -1,8 +1,5 @@
 package wagateway.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +20,13 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-
 import wagateway.config.GatewayConfig;
 import wagateway.config.GatewayConfigValidator;
 import wagateway.deploy.Manifests.Doc;
 import wagateway.deploy.Manifests.Yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The invariants of {@code kubernetes/} that a reviewer would otherwise check by eye: files that kustomize
@@ -77,8 +76,10 @@ class KubernetesManifestsTest {
                     referenced.add(Yaml.string(p, "path"));
                 }
             });
-            assertThat(Yaml.list(body, "patchesStrategicMerge")).as("%s: use patches:, not the deprecated patchesStrategicMerge",
-                    kustomization).isEmpty();
+            assertThat(Yaml.list(body, "patchesStrategicMerge"))
+                    .as("%s: use patches:, not the deprecated patchesStrategicMerge",
+                            kustomization)
+                    .isEmpty();
             assertThat(referenced).as("%s references", kustomization).isNotEmpty();
             for (String reference : referenced) {
                 Path target = dir.resolve(reference).normalize();
@@ -175,7 +176,8 @@ class KubernetesManifestsTest {
         Doc hpa = Manifests.resource("HorizontalPodAutoscaler", "wagateway");
         assertThat(Yaml.string(hpa.body(), "spec", "scaleTargetRef", "kind")).isEqualTo("Deployment");
         assertThat(Yaml.string(hpa.body(), "spec", "scaleTargetRef", "name")).isEqualTo(deployment.name());
-        assertThat(((Number) Yaml.at(hpa.body(), "spec", "minReplicas")).intValue()).as("HA needs two replicas").isGreaterThanOrEqualTo(2);
+        assertThat(((Number) Yaml.at(hpa.body(), "spec", "minReplicas")).intValue()).as("HA needs two replicas")
+                .isGreaterThanOrEqualTo(2);
         assertThat(Yaml.at(deployment.body(), "spec", "replicas")).as("the HPA owns the replica count").isNull();
         assertThat(Yaml.string(Manifests.resource("PodDisruptionBudget", "wagateway").body(), "spec", "minAvailable"))
                 .isEqualTo("1");
@@ -239,7 +241,8 @@ class KubernetesManifestsTest {
                 assertThat(Yaml.at(security, "runAsNonRoot")).as("runAsNonRoot of %s", what).isEqualTo(true);
                 assertThat(Yaml.at(security, "allowPrivilegeEscalation")).as("allowPrivilegeEscalation of %s", what)
                         .isEqualTo(false);
-                assertThat(Yaml.at(security, "readOnlyRootFilesystem")).as("readOnlyRootFilesystem of %s", what).isEqualTo(true);
+                assertThat(Yaml.at(security, "readOnlyRootFilesystem")).as("readOnlyRootFilesystem of %s", what)
+                        .isEqualTo(true);
                 assertThat(Yaml.at(security, "privileged")).as("privileged of %s", what).isNotEqualTo(true);
                 assertThat(Yaml.list(security, "capabilities", "drop")).as("dropped capabilities of %s", what).contains("ALL");
                 assertThat(Yaml.list(security, "capabilities", "add")).as("added capabilities of %s", what).isEmpty();
@@ -392,7 +395,8 @@ class KubernetesManifestsTest {
         Doc secret = Manifests.resource("Secret", SECRET);
         assertThat(secret.file()).isEqualTo(SECRET_TEMPLATE);
         assertThat(Yaml.at(secret.body(), "data")).as("base64 data: use stringData placeholders only").isNull();
-        assertThat(secretData()).isNotEmpty().allSatisfy((key, value) -> assertThat(value).as(key).isEqualTo(Manifests.PLACEHOLDER));
+        assertThat(secretData()).isNotEmpty()
+                .allSatisfy((key, value) -> assertThat(value).as(key).isEqualTo(Manifests.PLACEHOLDER));
         assertThat(secretData().keySet()).allMatch(k -> SECRET_NAME.matcher(k).matches(), "holds credentials only");
         // `kubectl apply -k` must never overwrite the real Secret with placeholders
         for (Path kustomization : Manifests.kustomizations()) {
@@ -458,7 +462,8 @@ class KubernetesManifestsTest {
     }
 
     private static List<String> ports(List<Object> ports) {
-        return ports.stream().map(p -> Objects.requireNonNullElse(Yaml.string(p, "protocol"), "TCP") + "/" + Yaml.string(p, "port"))
+        return ports.stream()
+                .map(p -> Objects.requireNonNullElse(Yaml.string(p, "protocol"), "TCP") + "/" + Yaml.string(p, "port"))
                 .toList();
     }
 

@@ -1,7 +1,5 @@
 package wagateway.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -16,8 +14,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
-
 import wagateway.deploy.fixture.JsonFixtures;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a native image needs from our sources, checked on every build without GraalVM: every class Jackson
@@ -80,7 +79,8 @@ class NativeImageReadinessTest {
                     .toList();
         }
         assertThat(migrations).isNotEmpty()
-                .allMatch(m -> globs.stream().anyMatch(g -> g.matcher(m).matches()), "included by quarkus.native.resources.includes");
+                .allMatch(m -> globs.stream().anyMatch(g -> g.matcher(m).matches()),
+                        "included by quarkus.native.resources.includes");
     }
 
     static Properties applicationProperties() throws IOException {

@@ -1,18 +1,17 @@
 package wagateway.deploy;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-
 import wagateway.deploy.Manifests.Doc;
 import wagateway.deploy.Manifests.Yaml;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 
 /** Every path that kubernetes/ probes or scrapes is answered by the running application. */
 @QuarkusTest

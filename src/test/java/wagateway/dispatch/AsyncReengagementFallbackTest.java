@@ -1,15 +1,5 @@
 package wagateway.dispatch;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static wagateway.dispatch.DispatchPipelineTest.PATIENCE;
-import static wagateway.dispatch.DispatchPipelineTest.SENT;
-import static wagateway.dispatch.DispatchPipelineTest.awaitStatus;
-import static wagateway.dispatch.DispatchPipelineTest.message;
-import static wagateway.dispatch.DispatchPipelineTest.send;
-import static wagateway.dispatch.DispatchPipelineTest.text;
-
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +10,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.vertx.core.json.JsonObject;
-
 import wagateway.testsupport.TestDb;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static wagateway.dispatch.DispatchPipelineTest.PATIENCE;
+import static wagateway.dispatch.DispatchPipelineTest.SENT;
+import static wagateway.dispatch.DispatchPipelineTest.awaitStatus;
+import static wagateway.dispatch.DispatchPipelineTest.message;
+import static wagateway.dispatch.DispatchPipelineTest.send;
+import static wagateway.dispatch.DispatchPipelineTest.text;
 
 /**
  * Rule 2 when Meta accepts a free-form message and only then fails it with 131047 (the window was closed

@@ -1,16 +1,11 @@
 package wagateway.dispatch;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import jakarta.inject.Inject;
 
@@ -27,13 +22,16 @@ import io.restassured.path.json.JsonPath;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.vertx.mutiny.core.Vertx;
-
 import wagateway.cloudapi.CloudApiClient;
 import wagateway.config.GatewayConfig;
-import wagateway.testsupport.TestClockProducer;
 import wagateway.testsupport.SandboxCustomers;
+import wagateway.testsupport.TestClockProducer;
 import wagateway.testsupport.TestDb;
 import wagateway.throttle.SenderLeases;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole pipeline against the built-in sandbox, in process: accept → claim → rules → throttle →
@@ -169,8 +167,10 @@ class DispatchPipelineTest {
         SandboxCustomers.write(replyTo);
         String reply = send(text(replyTo, "a reply never counts"));
         awaitSent(reply);
-        await().atMost(PATIENCE).until(() -> ids.stream().filter(id -> SENT.contains(message(id).getString("status"))).count() == 3
-                && TestDb.count("select count(*) from outbound_message where id = any(?::uuid[]) and reason = 'tier_limit_exceeded'",
+        await().atMost(PATIENCE).until(() -> ids.stream().filter(id -> SENT.contains(message(id).getString("status")))
+                .count() == 3
+                && TestDb.count(
+                        "select count(*) from outbound_message where id = any(?::uuid[]) and reason = 'tier_limit_exceeded'",
                         (Object) ids.toArray(String[]::new)) == 2);
         // a day later the oldest reaches leave the window: the held messages go
         TestClockProducer.CLOCK.advance(Duration.ofHours(24).plusMinutes(1));
@@ -202,7 +202,8 @@ class DispatchPipelineTest {
         assertThat(m.getInt("error.code")).isEqualTo(132001);
         assertThat(m.getString("error.title")).isNotBlank();
         assertThat(m.getInt("attempts")).isEqualTo(1);
-        assertThat(TestDb.count("select count(*) from event_outbox where message_id = ?::uuid and payload->>'status' = 'failed'", id))
+        assertThat(TestDb
+                .count("select count(*) from event_outbox where message_id = ?::uuid and payload->>'status' = 'failed'", id))
                 .isEqualTo(1);
     }
 
@@ -237,7 +238,8 @@ class DispatchPipelineTest {
             ids.add(send(text(to, "storm " + i)));
         }
         await().atMost(PATIENCE).until(() -> breakers.currentState(CloudApiClient.BREAKER) == CircuitBreakerState.OPEN);
-        assertThat(TestDb.count("select count(*) from outbound_message where id = any(?::uuid[]) and status in ('failed','rejected','expired')",
+        assertThat(TestDb.count(
+                "select count(*) from outbound_message where id = any(?::uuid[]) and status in ('failed','rejected','expired')",
                 (Object) ids.toArray(String[]::new))).isZero();
         faults("{}");
         // half-open after its delay, closed after successful probes; every message then goes
@@ -268,7 +270,8 @@ class DispatchPipelineTest {
         // half-way, the first replica lets go of its lease: the other one takes over
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
             replica.poll().await().atMost(Duration.ofSeconds(5));
-            long sent = TestDb.count("select count(*) from outbound_message where recipient = any(?) and status in ('sent','delivered','read')",
+            long sent = TestDb.count(
+                    "select count(*) from outbound_message where recipient = any(?) and status in ('sent','delivered','read')",
                     (Object) phones.toArray(String[]::new));
             if (sent >= limit * 2L && !handedOver) {
                 handedOver = true;

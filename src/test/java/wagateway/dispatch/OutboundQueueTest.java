@@ -1,7 +1,5 @@
 package wagateway.dispatch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,9 +10,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-
 import wagateway.support.Ids;
 import wagateway.testsupport.TestDb;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The claim transaction against the real database. Rows belong to a sender no dispatcher drives
@@ -52,7 +51,8 @@ class OutboundQueueTest {
         assertThat(first.toSend()).extracting(t -> t.message().id()).containsExactly(highNew);
         var rest = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
         assertThat(rest.toSend()).extracting(t -> t.message().id()).containsExactly(normal, lowOld);
-        assertThat(TestDb.query("select status from outbound_message where id = ?", notDue).get(0).get("status")).isEqualTo("queued");
+        assertThat(TestDb.query("select status from outbound_message where id = ?", notDue).get(0).get("status"))
+                .isEqualTo("queued");
         assertThat(TestDb.query("select status, lease_owner from outbound_message where id = ?", highNew).get(0))
                 .containsEntry("status", "sending").containsEntry("lease_owner", "owner-a");
     }
@@ -110,7 +110,8 @@ class OutboundQueueTest {
         assertThat(claim.toSend()).isEmpty();
         assertThat(TestDb.query("select status, reason from outbound_message where id = ?", id).get(0))
                 .containsEntry("status", "rejected").containsEntry("reason", "opted_out");
-        assertThat(TestDb.count("select count(*) from event_outbox where message_id = ? and payload->>'status' = 'rejected'", id))
+        assertThat(
+                TestDb.count("select count(*) from event_outbox where message_id = ? and payload->>'status' = 'rejected'", id))
                 .isEqualTo(1);
     }
 
@@ -121,10 +122,12 @@ class OutboundQueueTest {
         String phone = TestDb.freshPhone();
         TestDb.optIn(phone);
         UUID id = insert(sender, phone, 1, now.minusSeconds(10));
-        TestDb.update("update outbound_message set expires_at = ? where id = ?", java.sql.Timestamp.from(now.minusSeconds(1)), id);
+        TestDb.update("update outbound_message set expires_at = ? where id = ?", java.sql.Timestamp.from(now.minusSeconds(1)),
+                id);
         var claim = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
         assertThat(claim.toSend()).isEmpty();
-        assertThat(TestDb.query("select status from outbound_message where id = ?", id).get(0)).containsEntry("status", "expired");
+        assertThat(TestDb.query("select status from outbound_message where id = ?", id).get(0)).containsEntry("status",
+                "expired");
     }
 
     @Test
@@ -156,11 +159,14 @@ class OutboundQueueTest {
         TestDb.optIn(phone);
         UUID id = insert(sender, phone, 1, now.minusSeconds(1));
         UUID other = insert(sender, TestDb.freshPhone(), 1, now.minusSeconds(1));
-        TestDb.optIn((String) TestDb.query("select recipient from outbound_message where id = ?", other).get(0).get("recipient"));
+        TestDb.optIn(
+                (String) TestDb.query("select recipient from outbound_message where id = ?", other).get(0).get("recipient"));
         String wamid = "wamid.ORPHAN-" + UUID.randomUUID();
-        TestDb.update("insert into orphan_status (wamid, status, occurred_at, payload, received_at) values (?, 'delivered', now(), "
-                + "?::jsonb, now())", wamid, "{\"id\":\"" + wamid + "\",\"status\":\"delivered\",\"timestamp\":\"" + now.getEpochSecond()
-                + "\",\"recipient_id\":\"" + phone.substring(1) + "\"}");
+        TestDb.update(
+                "insert into orphan_status (wamid, status, occurred_at, payload, received_at) values (?, 'delivered', now(), "
+                        + "?::jsonb, now())",
+                wamid, "{\"id\":\"" + wamid + "\",\"status\":\"delivered\",\"timestamp\":\"" + now.getEpochSecond()
+                        + "\",\"recipient_id\":\"" + phone.substring(1) + "\"}");
         var claim = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
         assertThat(claim.toSend()).hasSize(2);
         var sent = claim.toSend().stream().map(t -> (Outcome) new Outcome.Sent(t.message(),
@@ -168,7 +174,8 @@ class OutboundQueueTest {
         queue.record(sent, "owner-a", now).await().atMost(WAIT);
         assertThat(TestDb.query("select status, wamid from outbound_message where id = ?", id).get(0))
                 .containsEntry("status", "delivered").containsEntry("wamid", wamid);
-        assertThat(TestDb.query("select status from outbound_message where id = ?", other).get(0)).containsEntry("status", "sent");
+        assertThat(TestDb.query("select status from outbound_message where id = ?", other).get(0)).containsEntry("status",
+                "sent");
         assertThat(TestDb.count("select count(*) from orphan_status where wamid = ?", wamid)).isZero();
     }
 
@@ -186,7 +193,8 @@ class OutboundQueueTest {
         ids.add(new UUID(Long.MAX_VALUE, -1));
         List<Outcome> outcomes = new java.util.ArrayList<>(ids.stream().map(id -> (Outcome) new Outcome.Sent(
                 new ClaimedMessage(id, "unit", "+1", "text", null, 1, null, null, null, null, null, null, null, 0,
-                        false, null), "w", false)).toList());
+                        false, null),
+                "w", false)).toList());
         outcomes.sort(OutboundQueue.BY_MESSAGE_ID);
 
         String array = ids.stream().map(UUID::toString).collect(java.util.stream.Collectors.joining(",", "{", "}"));

@@ -1,7 +1,5 @@
 package wagateway.dispatch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Random;
@@ -12,9 +10,10 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.junit.jupiter.api.Test;
 
 import io.vertx.core.json.JsonObject;
-
 import wagateway.cloudapi.CloudApiException;
 import wagateway.cloudapi.SendOutcome;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class OutcomeMapperTest {
 
@@ -33,7 +32,8 @@ class OutcomeMapperTest {
 
     @Test
     void acceptedIsSent() {
-        var o = mapper.answered(message(0, null, null), false, new SendOutcome.Accepted("wamid.X", "accepted"), NOW, new Random(1));
+        var o = mapper.answered(message(0, null, null), false, new SendOutcome.Accepted("wamid.X", "accepted"), NOW,
+                new Random(1));
         assertThat(o).isInstanceOf(Outcome.Sent.class);
         assertThat(((Outcome.Sent) o).wamid()).isEqualTo("wamid.X");
     }
@@ -84,21 +84,26 @@ class OutcomeMapperTest {
 
     @Test
     void anOpenBreakerSpendsNoAttempt() {
-        var o = (Outcome.Retry) mapper.failed(message(0, null, null), new CircuitBreakerOpenException("open"), NOW, new Random(1));
+        var o = (Outcome.Retry) mapper.failed(message(0, null, null), new CircuitBreakerOpenException("open"), NOW,
+                new Random(1));
         assertThat(o.countAttempt()).isFalse();
     }
 
     @Test
     void timeoutsAndServerErrorsAreTransient() {
-        assertThat(mapper.failed(message(0, null, null), new TimeoutException(), NOW, new Random(1))).isInstanceOf(Outcome.Retry.class);
-        assertThat(mapper.failed(message(0, null, null), new CloudApiException(503, null, "HTTP 503", null), NOW, new Random(1)))
+        assertThat(mapper.failed(message(0, null, null), new TimeoutException(), NOW, new Random(1)))
+                .isInstanceOf(Outcome.Retry.class);
+        assertThat(
+                mapper.failed(message(0, null, null), new CloudApiException(503, null, "HTTP 503", null), NOW, new Random(1)))
                 .isInstanceOf(Outcome.Retry.class);
     }
 
     @Test
     void transientFailuresEndWhenAttemptsRunOutOrExpiryComes() {
-        assertThat(mapper.answered(message(4, null, null), false, refused(131000), NOW, new Random(1))).isInstanceOf(Outcome.Failed.class);
-        var expiring = (Outcome.Rejected) mapper.answered(message(3, NOW.plusMillis(100), null), false, refused(131000), NOW, new Random(1));
+        assertThat(mapper.answered(message(4, null, null), false, refused(131000), NOW, new Random(1)))
+                .isInstanceOf(Outcome.Failed.class);
+        var expiring = (Outcome.Rejected) mapper.answered(message(3, NOW.plusMillis(100), null), false, refused(131000), NOW,
+                new Random(1));
         assertThat(expiring.expired()).isTrue();
     }
 }

@@ -1,7 +1,5 @@
 package wagateway.dispatch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Random;
@@ -18,11 +16,14 @@ import wagateway.cloudapi.SendOutcome;
 import wagateway.dispatch.ReadReceipts.Claimed;
 import wagateway.dispatch.ReadReceipts.Result;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The send path's error rules, applied to read receipts; and the body they go with. */
 class ReadReceiptOutcomesTest {
 
     static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
-    final ReadReceiptOutcomes outcomes = new ReadReceiptOutcomes(new RetrySchedule(Duration.ofSeconds(1), Duration.ofMinutes(5), 3),
+    final ReadReceiptOutcomes outcomes = new ReadReceiptOutcomes(
+            new RetrySchedule(Duration.ofSeconds(1), Duration.ofMinutes(5), 3),
             Duration.ofSeconds(5), Duration.ofMinutes(5));
 
     static Claimed receipt(int attempts, boolean typing, Instant requestedAt) {
@@ -45,7 +46,8 @@ class ReadReceiptOutcomesTest {
         assertThat(retry.countAttempt()).isTrue();
         assertThat(retry.at()).isAfter(NOW);
         assertThat(retry.code()).isEqualTo(130429);
-        assertThat(outcomes.failed(receipt(1, false, NOW), new CloudApiException(503, 2, "unavailable", null), NOW, new Random(1)))
+        assertThat(
+                outcomes.failed(receipt(1, false, NOW), new CloudApiException(503, 2, "unavailable", null), NOW, new Random(1)))
                 .isInstanceOf(Result.Retry.class);
         assertThat(outcomes.failed(receipt(1, false, NOW), new TimeoutException(), NOW, new Random(1)))
                 .isInstanceOfSatisfying(Result.Retry.class, r -> assertThat(r.title()).isEqualTo("Timeout"));
@@ -70,7 +72,8 @@ class ReadReceiptOutcomesTest {
             assertThat(r.at()).isEqualTo(NOW.plus(Duration.ofMinutes(5)));
         });
         assertThat(ReadReceipts.authRefused(result)).isTrue();
-        assertThat(ReadReceipts.authRefused(outcomes.answered(receipt(0, false, NOW), refused(429, 130429), NOW, new Random(1))))
+        assertThat(
+                ReadReceipts.authRefused(outcomes.answered(receipt(0, false, NOW), refused(429, 130429), NOW, new Random(1))))
                 .isFalse();
     }
 

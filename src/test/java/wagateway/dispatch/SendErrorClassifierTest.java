@@ -1,11 +1,11 @@
 package wagateway.dispatch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import wagateway.dispatch.SendErrorClassifier.Disposition;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class SendErrorClassifierTest {
 

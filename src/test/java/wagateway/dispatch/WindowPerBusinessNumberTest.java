@@ -1,5 +1,17 @@
 package wagateway.dispatch;
 
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import wagateway.testsupport.SandboxCustomers;
+import wagateway.testsupport.TestDb;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,19 +22,6 @@ import static wagateway.dispatch.DispatchPipelineTest.awaitStatus;
 import static wagateway.dispatch.DispatchPipelineTest.message;
 import static wagateway.dispatch.DispatchPipelineTest.send;
 import static wagateway.dispatch.DispatchPipelineTest.text;
-
-import java.time.Instant;
-import java.util.Map;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
-
-import wagateway.testsupport.SandboxCustomers;
-import wagateway.testsupport.TestDb;
 
 /**
  * Rule 2 is per business number: "their last inbound message to that sender". A customer who wrote to

@@ -1,16 +1,5 @@
 package wagateway.event;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static wagateway.webhook.MetaWebhooks.freshWaId;
-import static wagateway.webhook.MetaWebhooks.freshWamid;
-import static wagateway.webhook.MetaWebhooks.postApplied;
-import static wagateway.webhook.MetaWebhooks.status;
-import static wagateway.webhook.MetaWebhooks.statuses;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,10 +17,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonObject;
-
 import wagateway.support.Hmac;
 import wagateway.testsupport.TestClockProducer;
 import wagateway.webhook.TestDb;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static wagateway.webhook.MetaWebhooks.freshWaId;
+import static wagateway.webhook.MetaWebhooks.freshWamid;
+import static wagateway.webhook.MetaWebhooks.postApplied;
+import static wagateway.webhook.MetaWebhooks.status;
+import static wagateway.webhook.MetaWebhooks.statuses;
 
 /** Status events POSTed to the business: signed, retried, in order per message, dead after the maximum age. */
 @QuarkusTest

@@ -1,7 +1,5 @@
 package wagateway.event;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 
 import jakarta.inject.Inject;
@@ -9,8 +7,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
-
 import wagateway.testsupport.TestDb;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The outbox keeps {@code gateway.events.retention} (7 days) of finished events and every pending one. */
 @QuarkusTest

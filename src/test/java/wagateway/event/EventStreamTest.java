@@ -1,9 +1,5 @@
 package wagateway.event;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -21,11 +16,14 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
-
 import wagateway.testsupport.SseClient;
 import wagateway.testsupport.SseClient.Frame;
 import wagateway.testsupport.TestDb;
 import wagateway.webhook.MetaWebhooks;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code GET /v1/events}: commit order without loss, resumption with Last-Event-ID, filters, limits, outages. */
 @QuarkusTest

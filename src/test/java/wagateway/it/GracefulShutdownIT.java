@@ -1,8 +1,5 @@
 package wagateway.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -25,6 +22,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * SIGTERM while sends are in flight (the sandbox answers after 3 s): the packaged gateway stops claiming,
@@ -91,8 +91,11 @@ class GracefulShutdownIT {
             String phone = "+5511" + (900000000L + ThreadLocalRandom.current().nextLong(99999999L));
             assertThat(call(http, "PUT", "/v1/contacts/" + phone + "/consent", "{\"status\":\"opted_in\",\"source\":\"it\"}"))
                     .isEqualTo(200);
-            assertThat(call(http, "POST", "/v1/messages", "{\"to\":\"" + phone + "\",\"type\":\"template\",\"category\":\"utility\","
-                    + "\"template\":{\"name\":\"hello_world\",\"language\":{\"code\":\"en_US\"}}}")).isEqualTo(202);
+            assertThat(
+                    call(http, "POST", "/v1/messages",
+                            "{\"to\":\"" + phone + "\",\"type\":\"template\",\"category\":\"utility\","
+                                    + "\"template\":{\"name\":\"hello_world\",\"language\":{\"code\":\"en_US\"}}}"))
+                    .isEqualTo(202);
         }
         // a batch is out at the (slow) Cloud API
         await().atMost(Duration.ofSeconds(30)).until(() -> count("status = 'sending'") > 0);

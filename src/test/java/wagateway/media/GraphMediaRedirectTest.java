@@ -1,7 +1,5 @@
 package wagateway.media;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -16,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpServer;
 
 import io.quarkus.test.junit.QuarkusTest;
-
 import wagateway.config.GatewayConfig;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A media URL that redirects to another host (a CDN) must not receive the sender's access token: the

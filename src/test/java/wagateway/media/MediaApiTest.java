@@ -1,12 +1,5 @@
 package wagateway.media;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -29,8 +22,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-
 import wagateway.testsupport.TestDb;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Media in and out against the real sandbox, real PostgreSQL and real HTTP: a customer's image fetched with
@@ -70,7 +69,8 @@ class MediaApiTest {
         String mediaId = customerSends(TestDb.freshPhone(),
                 Map.of("type", "document", "filename", "Nota fiscal 12.pdf"));
         given().auth().oauth2(KEY).get("/v1/media/" + mediaId).then().statusCode(200).contentType("application/pdf")
-                .header("Content-Disposition", "attachment; filename=\"Nota fiscal 12.pdf\"; filename*=UTF-8''Nota%20fiscal%2012.pdf");
+                .header("Content-Disposition",
+                        "attachment; filename=\"Nota fiscal 12.pdf\"; filename*=UTF-8''Nota%20fiscal%2012.pdf");
     }
 
     @ParameterizedTest
@@ -82,7 +82,8 @@ class MediaApiTest {
                 .then().statusCode(200);
         double before = mismatches();
 
-        HttpRequest request = HttpRequest.newBuilder(url("/v1/media/" + mediaId)).header("Authorization", "Bearer " + KEY).build();
+        HttpRequest request = HttpRequest.newBuilder(url("/v1/media/" + mediaId)).header("Authorization", "Bearer " + KEY)
+                .build();
         // The headers promised 300,000 bytes; the connection is cut before the last chunk: the client cannot
         // mistake the transfer for a complete one.
         // HTTP/1.1: the connection is closed; HTTP/2 (h2c): the stream is reset.
@@ -149,8 +150,10 @@ class MediaApiTest {
         given().contentType(ContentType.JSON).body(Map.of("stallAfterBytes", 1_048_576))
                 .put("/sandbox/media/" + mediaId + "/faults").then().statusCode(200);
 
-        HttpRequest request = HttpRequest.newBuilder(url("/v1/media/" + mediaId)).header("Authorization", "Bearer " + KEY).build();
-        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest request = HttpRequest.newBuilder(url("/v1/media/" + mediaId)).header("Authorization", "Bearer " + KEY)
+                .build();
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request,
+                HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         try (InputStream body = response.body()) {
             byte[] first = body.readNBytes(512 * 1024);

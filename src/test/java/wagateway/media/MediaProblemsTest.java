@@ -1,7 +1,5 @@
 package wagateway.media;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.concurrent.TimeoutException;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -10,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import wagateway.web.Problem;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** How the Cloud API's answers and failures become the caller's problems, before the first byte. */
 class MediaProblemsTest {
@@ -20,7 +20,8 @@ class MediaProblemsTest {
     void failuresMapToBadGatewayUnavailableOrTimeout() {
         assertThat(problem(new CircuitBreakerOpenException("open")).getStatus()).isEqualTo(503);
         assertThat(problem(new TimeoutException()).getStatus()).isEqualTo(504);
-        assertThat(problem(new org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException()).getStatus()).isEqualTo(504);
+        assertThat(problem(new org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException()).getStatus())
+                .isEqualTo(504);
         assertThat(problem(new GraphUnavailableException(500)).getType()).endsWith("cloud-api-unavailable");
         assertThat(problem(new java.net.ConnectException("refused")).getStatus()).isEqualTo(502);
     }
@@ -33,7 +34,8 @@ class MediaProblemsTest {
         assertThat(auth.getType()).endsWith("cloud-api-auth");
         assertThat(auth.getDetail()).contains("access-token");
 
-        GraphReply unknown = new GraphReply(400, JSON.readTree("{\"error\":{\"code\":100,\"message\":\"Unsupported get request\"}}"));
+        GraphReply unknown = new GraphReply(400,
+                JSON.readTree("{\"error\":{\"code\":100,\"message\":\"Unsupported get request\"}}"));
         assertThat(MediaProblems.fromGraph(unknown, "describe the media").problem().getStatus()).isEqualTo(410);
 
         GraphReply other = new GraphReply(400, JSON.readTree("{\"error\":{\"code\":131009,\"message\":\"bad\"}}"));

@@ -1,10 +1,5 @@
 package wagateway.message;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -20,8 +15,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-
 import wagateway.testsupport.TestDb;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
 
 /**
  * Every Cloud API message type through the public API: its happy path is accepted and stored as given,
@@ -66,14 +65,18 @@ class MessageTypesApiTest {
                 Arguments.of("image", "{\"link\":\"https://example.com/promo.jpg\",\"caption\":\"20% off\"}"),
                 Arguments.of("video", "{\"id\":\"1234567890\",\"caption\":\"How to\"}"),
                 Arguments.of("audio", "{\"id\":\"1234567890\"}"),
-                Arguments.of("document", "{\"link\":\"https://example.com/invoice.pdf\",\"filename\":\"invoice.pdf\",\"caption\":\"Invoice\"}"),
+                Arguments.of("document",
+                        "{\"link\":\"https://example.com/invoice.pdf\",\"filename\":\"invoice.pdf\",\"caption\":\"Invoice\"}"),
                 Arguments.of("sticker", "{\"id\":\"1234567890\"}"),
-                Arguments.of("location", "{\"latitude\":-23.55,\"longitude\":-46.63,\"name\":\"Store\",\"address\":\"Av. Paulista\"}"),
-                Arguments.of("contacts", "[{\"name\":{\"formatted_name\":\"Support\"},\"phones\":[{\"phone\":\"+5511999999999\",\"type\":\"WORK\"}]}]"),
+                Arguments.of("location",
+                        "{\"latitude\":-23.55,\"longitude\":-46.63,\"name\":\"Store\",\"address\":\"Av. Paulista\"}"),
+                Arguments.of("contacts",
+                        "[{\"name\":{\"formatted_name\":\"Support\"},\"phones\":[{\"phone\":\"+5511999999999\",\"type\":\"WORK\"}]}]"),
                 Arguments.of("interactive", fixtureContent("send-request-interactive-buttons.json", "interactive")),
                 Arguments.of("interactive", fixtureContent("send-request-interactive-list.json", "interactive")),
-                Arguments.of("interactive", "{\"type\":\"cta_url\",\"body\":{\"text\":\"Track it\"},\"action\":{\"name\":\"cta_url\","
-                        + "\"parameters\":{\"display_text\":\"Track\",\"url\":\"https://example.com/t/1\"}}}"),
+                Arguments.of("interactive",
+                        "{\"type\":\"cta_url\",\"body\":{\"text\":\"Track it\"},\"action\":{\"name\":\"cta_url\","
+                                + "\"parameters\":{\"display_text\":\"Track\",\"url\":\"https://example.com/t/1\"}}}"),
                 Arguments.of("template", fixtureContent("send-request-template-currency-datetime.json", "template")),
                 Arguments.of("reaction", "{\"message_id\":\"wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI\",\"emoji\":\"👍\"}"));
     }
@@ -86,7 +89,8 @@ class MessageTypesApiTest {
         body.put("to", to);
         String id = given().auth().oauth2("test-key").contentType(ContentType.JSON).body(body.toString())
                 .post("/v1/messages").then().statusCode(202).body("type", equalTo(type)).extract().path("id");
-        String stored = (String) TestDb.query("select content::text as c from outbound_message where id = ?::uuid", id).get(0).get("c");
+        String stored = (String) TestDb.query("select content::text as c from outbound_message where id = ?::uuid", id).get(0)
+                .get("c");
         assertThat(JSON.readTree(stored).get(type)).isEqualTo(JSON.readTree(content));
     }
 
@@ -100,13 +104,15 @@ class MessageTypesApiTest {
                 + "{\"type\":\"reply\",\"reply\":{\"id\":\"a\",\"title\":\"A\"}},{\"type\":\"reply\",\"reply\":{\"id\":\"a\",\"title\":\"B\"}}]}}";
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < 11; i++) {
-            rows.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"title\":\"Row ").append(i).append("\"}");
+            rows.append(i == 0 ? "" : ",").append("{\"id\":\"r").append(i).append("\",\"title\":\"Row ").append(i)
+                    .append("\"}");
         }
         String list11 = "{\"type\":\"list\",\"body\":{\"text\":\"Choose\"},\"action\":{\"button\":\"Options\","
                 + "\"sections\":[{\"title\":\"All\",\"rows\":[" + rows + "]}]}}";
         return Stream.of(
                 Arguments.of("text", "{\"body\":\"" + "a".repeat(4097) + "\"}", "text.body"),
-                Arguments.of("image", "{\"link\":\"https://example.com/a.jpg\",\"caption\":\"" + "c".repeat(1025) + "\"}", "image.caption"),
+                Arguments.of("image", "{\"link\":\"https://example.com/a.jpg\",\"caption\":\"" + "c".repeat(1025) + "\"}",
+                        "image.caption"),
                 Arguments.of("image", "{}", "image.id"),
                 Arguments.of("interactive", buttons4, "interactive.action.buttons[3]"),
                 Arguments.of("interactive", longTitle, "interactive.action.buttons[0].reply.title"),

@@ -1,7 +1,5 @@
 package wagateway.policy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import wagateway.policy.PolicyDecision.Reject;
 import wagateway.policy.PolicyDecision.Send;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Spec §3 rules 1 and 2 and expiry, one test per clause, with a fixed clock. */
 class MessagePolicyTest {
@@ -58,18 +58,21 @@ class MessagePolicyTest {
     @Test
     void windowClosingWithinTheSafetyMarginCountsAsClosed() {
         Instant almostClosed = NOW.plusSeconds(30);
-        assertThat(policy.decide(freeForm(), recipient("none", false, almostClosed), NOW)).isEqualTo(new Reject("window_closed"));
+        assertThat(policy.decide(freeForm(), recipient("none", false, almostClosed), NOW))
+                .isEqualTo(new Reject("window_closed"));
     }
 
     @Test
     void businessInitiatedTemplatesNeedAnOptIn() {
         assertThat(policy.decide(template("utility"), Recipient.UNKNOWN, NOW)).isEqualTo(new Reject("consent_missing"));
-        assertThat(policy.decide(template("utility"), recipient("opted_in", false, null), NOW)).isEqualTo(new Send(true, false, "utility"));
+        assertThat(policy.decide(template("utility"), recipient("opted_in", false, null), NOW))
+                .isEqualTo(new Send(true, false, "utility"));
     }
 
     @Test
     void templatesInsideTheWindowAreRepliesAndNeedNoOptIn() {
-        assertThat(policy.decide(template("utility"), recipient("none", false, OPEN), NOW)).isEqualTo(new Send(false, false, "utility"));
+        assertThat(policy.decide(template("utility"), recipient("none", false, OPEN), NOW))
+                .isEqualTo(new Send(false, false, "utility"));
     }
 
     @Test

@@ -1,10 +1,5 @@
 package wagateway.receipt;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-
 import java.time.Duration;
 import java.util.Map;
 
@@ -17,9 +12,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-
 import wagateway.testsupport.SandboxCustomers;
 import wagateway.testsupport.TestDb;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * {@code gateway.inbound.mark-read-on-arrival} (+ {@code typing-on-arrival}): the webhook only records the
@@ -52,7 +51,8 @@ class ReadOnArrivalTest {
                 + "where from_phone = ?", phone).get(0);
         assertThat(row).containsEntry("read_state", "pending").containsEntry("read_typing", true);
         String wamid = (String) row.get("wamid");
-        assertThat(TestDb.count("select count(*) from webhook_inbox where body like ? and state = 'applied'", "%" + wamid + "%"))
+        assertThat(
+                TestDb.count("select count(*) from webhook_inbox where body like ? and state = 'applied'", "%" + wamid + "%"))
                 .isEqualTo(1);
         assertThat(given().queryParam("wamid", wamid).get("/sandbox/reads").then().extract().jsonPath().getList("$")).isEmpty();
 

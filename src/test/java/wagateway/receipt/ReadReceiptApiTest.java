@@ -1,12 +1,5 @@
 package wagateway.receipt;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,11 +19,17 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-
 import wagateway.dispatch.DispatchTestProfile;
 import wagateway.testsupport.SandboxCustomers;
 import wagateway.testsupport.TestClockProducer;
 import wagateway.testsupport.TestDb;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
  * {@code POST /v1/messages/{id}/read} end to end: real HTTP, real PostgreSQL, the sender's dispatcher and the
@@ -63,7 +62,8 @@ class ReadReceiptApiTest {
     /** The customer writes through the sandbox; returns our inbound row {id, wamid}. */
     static Map<String, Object> customerWrote(String phone, String phoneNumberId) {
         SandboxCustomers.writeTo(phoneNumberId, phone);
-        return TestDb.query("select id::text as id, wamid from inbound_message where from_phone = ? order by received_at desc limit 1",
+        return TestDb.query(
+                "select id::text as id, wamid from inbound_message where from_phone = ? order by received_at desc limit 1",
                 phone).get(0);
     }
 
@@ -76,7 +76,8 @@ class ReadReceiptApiTest {
     }
 
     static List<Map<String, Object>> readsAtSandbox(String wamid) {
-        return given().queryParam("wamid", wamid).get("/sandbox/reads").then().statusCode(200).extract().jsonPath().getList("$");
+        return given().queryParam("wamid", wamid).get("/sandbox/reads").then().statusCode(200).extract().jsonPath()
+                .getList("$");
     }
 
     static Map<String, Object> row(String id) {
@@ -95,7 +96,8 @@ class ReadReceiptApiTest {
         String id = (String) inbound.get("id");
         String wamid = (String) inbound.get("wamid");
         // the business learns our id from message.received
-        assertThat(TestDb.count("select count(*) from event_outbox where type = 'message.received' and payload->>'messageId' = ?", id))
+        assertThat(TestDb
+                .count("select count(*) from event_outbox where type = 'message.received' and payload->>'messageId' = ?", id))
                 .isEqualTo(1);
 
         read(id, "{\"typing\": true}").statusCode(202)
@@ -140,8 +142,9 @@ class ReadReceiptApiTest {
 
         // written to a business number no sender is configured for: nobody could send its receipt
         String orphan = UUID.randomUUID().toString();
-        TestDb.update("insert into inbound_message (id, wamid, phone_number_id, sender, from_phone, type, content, sent_at, received_at) "
-                + "values (?::uuid, ?, '999999999999999', null, ?, 'text', '{}'::jsonb, now(), now())",
+        TestDb.update(
+                "insert into inbound_message (id, wamid, phone_number_id, sender, from_phone, type, content, sent_at, received_at) "
+                        + "values (?::uuid, ?, '999999999999999', null, ?, 'text', '{}'::jsonb, now(), now())",
                 orphan, "wamid.OTHER-NUMBER-" + orphan, TestDb.freshPhone());
         read(orphan, null).statusCode(422).contentType("application/problem+json")
                 .body("type", equalTo("urn:wagateway:problem:no-sender"));
@@ -173,8 +176,9 @@ class ReadReceiptApiTest {
     void aPermanentRefusalFailsWithTheCode() {
         // a message the Cloud API never delivered to this number: Meta refuses the receipt (100)
         String id = UUID.randomUUID().toString();
-        TestDb.update("insert into inbound_message (id, wamid, phone_number_id, sender, from_phone, type, content, sent_at, received_at) "
-                + "values (?::uuid, ?, '100000000000001', 'main', ?, 'text', '{}'::jsonb, now(), now())",
+        TestDb.update(
+                "insert into inbound_message (id, wamid, phone_number_id, sender, from_phone, type, content, sent_at, received_at) "
+                        + "values (?::uuid, ?, '100000000000001', 'main', ?, 'text', '{}'::jsonb, now(), now())",
                 id, "wamid.UNKNOWN-" + id, TestDb.freshPhone());
         double before = failedCount();
         read(id, null).statusCode(202);
@@ -183,7 +187,8 @@ class ReadReceiptApiTest {
         assertThat(row(id).get("read_at")).isNull();
         read(id, null).statusCode(200).body("readState", equalTo("failed")).body("error.code", equalTo(100));
         assertThat(TestDb.count("select count(*) from event_outbox where type = 'message.read_receipt' "
-                + "and payload->>'messageId' = ? and payload->>'readState' = 'failed' and payload->'error'->>'code' = '100'", id))
+                + "and payload->>'messageId' = ? and payload->>'readState' = 'failed' and payload->'error'->>'code' = '100'",
+                id))
                 .isEqualTo(1);
         assertThat(failedCount()).isEqualTo(before + 1);
     }
@@ -237,7 +242,8 @@ class ReadReceiptApiTest {
         }
         await().atMost(PATIENCE).until(() -> TestDb.count("select count(*) from inbound_message where id = any(?::uuid[]) "
                 + "and read_state = 'sent'", (Object) ids.toArray(String[]::new)) == ids.size()
-                && TestDb.count("select count(*) from outbound_message where recipient = any(?) and status in ('sent','delivered','read')",
+                && TestDb.count(
+                        "select count(*) from outbound_message where recipient = any(?) and status in ('sent','delivered','read')",
                         (Object) phones.toArray(String[]::new)) == phones.size());
 
         List<Instant> calls = new ArrayList<>();

@@ -1,15 +1,14 @@
 package wagateway.sandbox;
 
-import static org.hamcrest.Matchers.equalTo;
-
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-
 import wagateway.testsupport.TestClockProducer;
+
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Throughput (130429) and pair rate (131056) at the configured limits. The clock is pinned before each

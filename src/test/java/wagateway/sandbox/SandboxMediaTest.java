@@ -1,10 +1,5 @@
 package wagateway.sandbox;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -16,8 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-
 import wagateway.testsupport.TestClockProducer;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 /** The simulated media Graph API as a client of Meta would see it: tokens, owners, checks, URL lifetime. */
 @QuarkusTest

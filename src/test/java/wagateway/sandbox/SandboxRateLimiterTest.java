@@ -1,13 +1,13 @@
 package wagateway.sandbox;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
 import wagateway.sandbox.SandboxRateLimiter.Verdict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SandboxRateLimiterTest {
 

@@ -1,11 +1,5 @@
 package wagateway.sandbox;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +12,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
-
 import wagateway.testsupport.TestClockProducer;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Read receipts and the typing indicator at the simulated Graph API: Meta's checks, the record tests and the
@@ -42,7 +41,8 @@ class SandboxReadReceiptsTest extends SandboxTestBase {
     }
 
     static List<Map<String, Object>> reads(String wamid) {
-        return given().queryParam("wamid", wamid).get("/sandbox/reads").then().statusCode(200).extract().jsonPath().getList("$");
+        return given().queryParam("wamid", wamid).get("/sandbox/reads").then().statusCode(200).extract().jsonPath()
+                .getList("$");
     }
 
     static JsonPath thread(String phone) {
@@ -99,7 +99,8 @@ class SandboxReadReceiptsTest extends SandboxTestBase {
         send(readBody(wamid, "{\"type\":\"text\",\"extra\":1}")).statusCode(400).body("error.code", equalTo(131009));
         String phone = newPhone();
         written(phone);
-        send("{\"messaging_product\":\"whatsapp\",\"to\":\"" + phone.substring(1) + "\",\"type\":\"text\",\"text\":{\"body\":\"hi\"},"
+        send("{\"messaging_product\":\"whatsapp\",\"to\":\"" + phone.substring(1)
+                + "\",\"type\":\"text\",\"text\":{\"body\":\"hi\"},"
                 + "\"typing_indicator\":{\"type\":\"text\"}}").statusCode(400).body("error.code", equalTo(100));
         assertThat(reads(null)).isEmpty();
     }

@@ -1,15 +1,14 @@
 package wagateway.sandbox;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
-
 import wagateway.testsupport.TestClockProducer;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 
 /** What every sandbox test shares: a clean sandbox and sink before, the real clock after, and a client. */
 abstract class SandboxTestBase {

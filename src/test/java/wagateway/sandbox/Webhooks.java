@@ -1,11 +1,11 @@
 package wagateway.sandbox;
 
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 import java.util.List;
 
 import wagateway.sandbox.WebhookSink.Delivery;
+
+import static org.awaitility.Awaitility.await;
 
 /** Waits for the sandbox's webhooks in the {@link WebhookSink} (Awaitility, never sleeps). */
 final class Webhooks {

@@ -1,13 +1,13 @@
 package wagateway.testsupport;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.Map;
 
 import io.restassured.http.ContentType;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Plays the customer through the sandbox: they write, the sandbox opens its window and delivers a
@@ -34,7 +34,8 @@ public final class SandboxCustomers {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             var rows = TestDb.query("select window_open_until from contact where phone = ?", phone);
             return !rows.isEmpty() && rows.get(0).get("window_open_until") != null
-                    && ((Timestamp) rows.get(0).get("window_open_until")).toInstant().isAfter(TestClockProducer.CLOCK.instant());
+                    && ((Timestamp) rows.get(0).get("window_open_until")).toInstant()
+                            .isAfter(TestClockProducer.CLOCK.instant());
         });
     }
 

@@ -97,7 +97,8 @@ public final class SseClient implements AutoCloseable {
                         case "id" -> id = value;
                         case "event" -> event = value;
                         case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-                        default -> { }
+                        default -> {
+                        }
                     }
                 }
             }

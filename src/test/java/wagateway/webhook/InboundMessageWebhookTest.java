@@ -1,20 +1,5 @@
 package wagateway.webhook;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.nullValue;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static wagateway.webhook.MetaWebhooks.freshWaId;
-import static wagateway.webhook.MetaWebhooks.freshWamid;
-import static wagateway.webhook.MetaWebhooks.messages;
-import static wagateway.webhook.MetaWebhooks.postApplied;
-import static wagateway.webhook.MetaWebhooks.retargeted;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,9 +16,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
-
 import wagateway.event.CallbackSink;
 import wagateway.testsupport.TestClockProducer;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static wagateway.webhook.MetaWebhooks.freshWaId;
+import static wagateway.webhook.MetaWebhooks.freshWamid;
+import static wagateway.webhook.MetaWebhooks.messages;
+import static wagateway.webhook.MetaWebhooks.postApplied;
+import static wagateway.webhook.MetaWebhooks.retargeted;
 
 /** Customer messages from Meta: every fixture and every type, the window, keywords, duplicates. */
 @QuarkusTest

@@ -1,8 +1,5 @@
 package wagateway.webhook;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,9 +16,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.restassured.response.ValidatableResponse;
-
 import wagateway.support.Hmac;
 import wagateway.testsupport.TestClockProducer;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Meta's webhook as tests send it: the real fixtures from {@code src/test/resources/fixtures}, retargeted to

@@ -1,12 +1,5 @@
 package wagateway.webhook;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static wagateway.webhook.MetaWebhooks.freshWaId;
-import static wagateway.webhook.MetaWebhooks.freshWamid;
-import static wagateway.webhook.MetaWebhooks.statuses;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -29,6 +22,13 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static wagateway.webhook.MetaWebhooks.freshWaId;
+import static wagateway.webhook.MetaWebhooks.freshWamid;
+import static wagateway.webhook.MetaWebhooks.statuses;
 
 /**
  * Webhook floods (issue 7 resilience): every status of many messages, each twice, shuffled (read before
@@ -212,7 +212,7 @@ class StatusFloodTest {
 
         /**
          * @param oneBatch every status was applied in one batch: each message's moves are then reported
-         *                 exactly, in order, whatever order they came in
+         *        exactly, in order, whatever order they came in
          */
         void check(WebhookDrainJob drainJob, boolean oneBatch) {
             for (UUID id : recorded) {

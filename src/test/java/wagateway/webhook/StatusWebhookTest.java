@@ -1,18 +1,5 @@
 package wagateway.webhook;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static wagateway.webhook.MetaWebhooks.freshWaId;
-import static wagateway.webhook.MetaWebhooks.freshWamid;
-import static wagateway.webhook.MetaWebhooks.postApplied;
-import static wagateway.webhook.MetaWebhooks.retargeted;
-import static wagateway.webhook.MetaWebhooks.status;
-import static wagateway.webhook.MetaWebhooks.statuses;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -35,8 +22,20 @@ import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
-
 import wagateway.testsupport.TestClockProducer;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static wagateway.webhook.MetaWebhooks.freshWaId;
+import static wagateway.webhook.MetaWebhooks.freshWamid;
+import static wagateway.webhook.MetaWebhooks.postApplied;
+import static wagateway.webhook.MetaWebhooks.retargeted;
+import static wagateway.webhook.MetaWebhooks.status;
+import static wagateway.webhook.MetaWebhooks.statuses;
 
 /** Delivery statuses from Meta: every fixture, order, duplicates, unknown wamids, failures and their effects. */
 @QuarkusTest
@@ -69,7 +68,8 @@ class StatusWebhookTest {
         assertEquals("delivered", timeline.get("status"));
         assertEquals("webhook", timeline.get("source"));
         assertEquals(at, timeline.get("occurred_at"));
-        assertEquals("CBP", new JsonObject((String) timeline.get("details")).getJsonObject("pricing").getString("pricing_model"));
+        assertEquals("CBP",
+                new JsonObject((String) timeline.get("details")).getJsonObject("pricing").getString("pricing_model"));
 
         List<JsonObject> events = sent.events();
         assertEquals(1, events.size());

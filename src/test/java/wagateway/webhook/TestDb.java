@@ -37,7 +37,8 @@ public final class TestDb {
     }
 
     public static List<Map<String, Object>> rows(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement statement = prepare(c, sql, params);
+        try (Connection c = connect();
+                PreparedStatement statement = prepare(c, sql, params);
                 ResultSet rs = statement.executeQuery()) {
             List<Map<String, Object>> rows = new ArrayList<>();
             int columns = rs.getMetaData().getColumnCount();

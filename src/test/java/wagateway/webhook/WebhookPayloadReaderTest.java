@@ -1,10 +1,5 @@
 package wagateway.webhook;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -16,6 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import wagateway.webhook.api.InboundMessage;
 import wagateway.webhook.api.StatusUpdate;
 import wagateway.webhook.api.WebhookBatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reads the real fixtures as they are (no Quarkus): every level is walked, nothing unknown throws. */
 class WebhookPayloadReaderTest {
@@ -110,9 +110,10 @@ class WebhookPayloadReaderTest {
 
     @Test
     void keepsTheBusinessScopedUserIdWhenThePhoneIsEmpty() throws Exception {
-        JsonNode root = JSON.readTree("""
-                {"entry":[{"changes":[{"value":{"contacts":[{"profile":{"name":"N"},"wa_id":"","user_id":"US.1"}],
-                  "messages":[{"from":"","from_user_id":"US.1","id":"m","timestamp":"1","type":"text","text":{"body":"b"}}]}}]}]}""");
+        JsonNode root = JSON.readTree(
+                """
+                        {"entry":[{"changes":[{"value":{"contacts":[{"profile":{"name":"N"},"wa_id":"","user_id":"US.1"}],
+                          "messages":[{"from":"","from_user_id":"US.1","id":"m","timestamp":"1","type":"text","text":{"body":"b"}}]}}]}]}""");
         InboundMessage message = WebhookPayloadReader.read(root).messages().get(0);
         assertNull(message.from());
         assertEquals("US.1", message.fromUserId());

@@ -1,8 +1,5 @@
 package wagateway.webhook;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -10,9 +7,13 @@ import org.junit.jupiter.api.Test;
 
 import wagateway.support.Hmac;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class WebhookSignatureVerifierTest {
 
-    private static final byte[] BODY = "{\"object\":\"whatsapp_business_account\",\"entry\":[]}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BODY = "{\"object\":\"whatsapp_business_account\",\"entry\":[]}"
+            .getBytes(StandardCharsets.UTF_8);
     private final WebhookSignatureVerifier verifier = new WebhookSignatureVerifier(Optional.of("app-secret"),
             Optional.of("verify-me"));
 

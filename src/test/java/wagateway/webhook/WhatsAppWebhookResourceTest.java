@@ -1,19 +1,18 @@
 package wagateway.webhook;
 
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import wagateway.support.Hmac;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static wagateway.webhook.MetaWebhooks.freshWaId;
 import static wagateway.webhook.MetaWebhooks.freshWamid;
 import static wagateway.webhook.MetaWebhooks.retargeted;
-
-import java.nio.charset.StandardCharsets;
-
-import org.junit.jupiter.api.Test;
-
-import io.quarkus.test.junit.QuarkusTest;
-
-import wagateway.support.Hmac;
 
 @QuarkusTest
 class WhatsAppWebhookResourceTest {

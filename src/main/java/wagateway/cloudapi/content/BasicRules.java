@@ -1,5 +1,8 @@
 package wagateway.cloudapi.content;
 
+import java.util.Set;
+import java.util.regex.Pattern;
+
 import static wagateway.cloudapi.content.CloudApiLimits.DOCUMENT_FILENAME_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.LATITUDE_LIMIT;
 import static wagateway.cloudapi.content.CloudApiLimits.LOCATION_ADDRESS_MAX;
@@ -9,9 +12,6 @@ import static wagateway.cloudapi.content.CloudApiLimits.MEDIA_CAPTION_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.REACTION_EMOJI_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.TEXT_BODY_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.UNLIMITED;
-
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Rules for the simple message types: text, media, location, contacts, reaction. */
 final class BasicRules {
@@ -117,8 +117,9 @@ final class BasicRules {
      * selector (‼️) or a keycap (1️⃣). Rejects letters, digits, punctuation and two emoji side by side.
      */
     private static boolean isOneEmoji(String value) {
-        return ONE_GRAPHEME.matcher(value).matches() && value.codePoints().anyMatch(cp -> Character.getType(cp) == Character.OTHER_SYMBOL
-                || cp == 0xFE0F // emoji presentation selector
-                || cp == 0x20E3); // combining enclosing keycap
+        return ONE_GRAPHEME.matcher(value).matches() && value.codePoints()
+                .anyMatch(cp -> Character.getType(cp) == Character.OTHER_SYMBOL
+                        || cp == 0xFE0F // emoji presentation selector
+                        || cp == 0x20E3); // combining enclosing keycap
     }
 }

@@ -1,5 +1,8 @@
 package wagateway.cloudapi.content;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import static wagateway.cloudapi.content.CloudApiLimits.CTA_DISPLAY_TEXT_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.INTERACTIVE_BODY_TEXT_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.INTERACTIVE_FOOTER_TEXT_MAX;
@@ -15,9 +18,6 @@ import static wagateway.cloudapi.content.CloudApiLimits.REPLY_BUTTONS_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.REPLY_BUTTON_ID_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.REPLY_BUTTON_TITLE_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.UNLIMITED;
-
-import java.util.HashSet;
-import java.util.Set;
 
 /** Rules for {@code interactive} messages of kind button, list and cta_url. */
 final class InteractiveRules {

@@ -11,13 +11,15 @@ import java.util.Optional;
  * The media the Cloud API accepts: MIME type, message type, size limit and how the file's first bytes look.
  * One table, used by the gateway before it uploads and by the sandbox, which refuses what Meta refuses.
  *
- * <p>Source: Meta, "Supported media types" (developers.facebook.com/docs/whatsapp/cloud-api/reference/media,
+ * <p>
+ * Source: Meta, "Supported media types" (developers.facebook.com/docs/whatsapp/cloud-api/reference/media,
  * recorded in ../shared/reference/cloud-api.md §1 with the VTEX summary): image (jpeg, png) 5 MB; audio (aac,
  * amr, mpeg, mp4, ogg/opus) 16 MB; video (mp4, 3gpp) 16 MB; document (text, pdf, office) 100 MB; sticker (webp)
  * 100 KB static, 500 KB animated. Meta writes "MB"; we read it as MiB (1024 × 1024), the common reading of
  * its SDKs, so a file Meta would take is never refused here.
  *
- * <p>The magic-byte check exists so that a renamed executable is refused before it is uploaded: the declared
+ * <p>
+ * The magic-byte check exists so that a renamed executable is refused before it is uploaded: the declared
  * type must agree with the file's signature. Text documents have no signature: they must not contain NUL bytes
  * in the first bytes (binary files nearly always do).
  */

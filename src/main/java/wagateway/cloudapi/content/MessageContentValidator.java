@@ -1,19 +1,20 @@
 package wagateway.cloudapi.content;
 
-import static wagateway.cloudapi.content.CloudApiLimits.CONTACTS_MAX;
-import static wagateway.cloudapi.content.CloudApiLimits.UNLIMITED;
-
 import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import static wagateway.cloudapi.content.CloudApiLimits.CONTACTS_MAX;
+import static wagateway.cloudapi.content.CloudApiLimits.UNLIMITED;
 
 /**
  * The Cloud API's rules and limits for a message body (../shared/reference/cloud-api.md §1), used at
  * the gateway's edge (so a bad request never reaches the queue) and by the sandbox (so it answers like
  * Meta). Pure: no I/O, no CDI.
  *
- * <p>Conventions of the result: a field that is absent (or JSON {@code null}) is MISSING; a field that is
+ * <p>
+ * Conventions of the result: a field that is absent (or JSON {@code null}) is MISSING; a field that is
  * present but breaks a rule is INVALID. When an object that is needed only for its fields is absent
  * ({@code interactive.body}), the missing field inside it is named ({@code interactive.body.text}); the
  * object named by {@code type} is the exception and is reported itself ({@code text}). Unknown fields are
@@ -29,7 +30,7 @@ public final class MessageContentValidator {
 
     /**
      * @param message an object with {@code type} and the object named by it (plus optional
-     *                {@code context}); other top-level fields are ignored
+     *        {@code context}); other top-level fields are ignored
      * @return every violation found, empty when valid
      */
     public static List<ContentViolation> validate(JsonNode message) {

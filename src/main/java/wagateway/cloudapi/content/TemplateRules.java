@@ -1,15 +1,15 @@
 package wagateway.cloudapi.content;
 
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
 import static wagateway.cloudapi.content.CloudApiLimits.TEMPLATE_BODY_TEXT_PARAMETER_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.TEMPLATE_BUTTON_INDEX_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.TEMPLATE_HEADER_TEXT_PARAMETER_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.TEMPLATE_NAME_MAX;
 import static wagateway.cloudapi.content.CloudApiLimits.UNLIMITED;
-
-import java.util.Set;
-import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Rules for {@code template} messages: the template's name and language, and the parameters that fill
@@ -26,8 +26,7 @@ final class TemplateRules {
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
 
     /** Send-time components; footer is fixed text in the approved template, so it is not sent. */
-    private static final Set<String> COMPONENT_TYPES =
-            Set.of("header", "body", "button", "carousel", "limited_time_offer");
+    private static final Set<String> COMPONENT_TYPES = Set.of("header", "body", "button", "carousel", "limited_time_offer");
 
     private static final Set<String> PARAMETER_TYPES = Set.of("text", "currency", "date_time", "image", "video",
             "document", "location", "payload", "coupon_code", "action");

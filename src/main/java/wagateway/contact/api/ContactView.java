@@ -18,7 +18,7 @@ public record ContactView(String phone, String userId, String profileName, Conse
     /**
      * Current consent, derived from the history.
      *
-     * @param status    none | opted_in | opted_out
+     * @param status none | opted_in | opted_out
      * @param updatedAt when the latest consent change was recorded; null without any
      */
     @RegisterForReflection

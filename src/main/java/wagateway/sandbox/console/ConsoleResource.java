@@ -16,7 +16,6 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-
 import wagateway.sandbox.SandboxActivity;
 import wagateway.web.ProblemException;
 

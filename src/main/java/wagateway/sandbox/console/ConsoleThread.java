@@ -8,7 +8,7 @@ import wagateway.sandbox.CustomerView;
  * What the console shows for one customer.
  *
  * @param customer the customer's settings and windows (defaults for one the sandbox was never told about)
- * @param items    the conversation, oldest first
+ * @param items the conversation, oldest first
  */
 @io.quarkus.runtime.annotations.RegisterForReflection
 public record ConsoleThread(CustomerView customer, List<ConsoleItem> items) {

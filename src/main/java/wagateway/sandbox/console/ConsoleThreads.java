@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.smallrye.mutiny.Uni;
-
 import wagateway.sandbox.CustomerMessage;
 import wagateway.sandbox.CustomerView;
 import wagateway.sandbox.MessageLedger;
@@ -51,7 +50,8 @@ public class ConsoleThreads {
 
     public Uni<ConsoleThread> thread(String phone) {
         if (phone == null || !PhoneNumbers.isE164(phone)) {
-            return Uni.createFrom().failure(ProblemException.badRequest("validation", "phone must be E.164, such as +5511987654321"));
+            return Uni.createFrom()
+                    .failure(ProblemException.badRequest("validation", "phone must be E.164, such as +5511987654321"));
         }
         return gateway.forRecipient(phone).map(outcomes -> build(phone, outcomes));
     }

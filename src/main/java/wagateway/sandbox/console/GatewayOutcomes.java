@@ -35,8 +35,9 @@ public class GatewayOutcomes {
     private final boolean databaseActive;
     private final ObjectMapper mapper;
 
-    GatewayOutcomes(Instance<Pool> pool, @ConfigProperty(name = "quarkus.datasource.active", defaultValue = "true")
-            boolean databaseActive, ObjectMapper mapper) {
+    GatewayOutcomes(Instance<Pool> pool,
+            @ConfigProperty(name = "quarkus.datasource.active", defaultValue = "true") boolean databaseActive,
+            ObjectMapper mapper) {
         this.pool = pool;
         this.databaseActive = databaseActive;
         this.mapper = mapper;

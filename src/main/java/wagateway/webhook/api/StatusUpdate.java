@@ -10,10 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * One {@code statuses[]} item of Meta's webhook: what happened to a message we sent.
  *
- * @param status      Meta's value as sent ({@code sent}, {@code delivered}, {@code read}, {@code played},
- *                    {@code failed}, or anything newer, which is kept and otherwise ignored)
- * @param timestamp   Meta's time of the status, or null when absent/unreadable
- * @param raw         the item exactly as received (kept for statuses of unknown messages)
+ * @param status Meta's value as sent ({@code sent}, {@code delivered}, {@code read}, {@code played},
+ *        {@code failed}, or anything newer, which is kept and otherwise ignored)
+ * @param timestamp Meta's time of the status, or null when absent/unreadable
+ * @param raw the item exactly as received (kept for statuses of unknown messages)
  */
 public record StatusUpdate(String wamid, String status, Instant timestamp, String recipientId, String recipientUserId,
         String bizOpaqueCallbackData, List<WebhookError> errors, JsonNode pricing, JsonNode conversation,

@@ -1,10 +1,5 @@
 package wagateway.cloudapi.content;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static wagateway.cloudapi.content.ContentViolation.Kind.INVALID;
-import static wagateway.cloudapi.content.ContentViolation.Kind.MISSING;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,6 +24,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import wagateway.cloudapi.content.ContentViolation.Kind;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static wagateway.cloudapi.content.ContentViolation.Kind.INVALID;
+import static wagateway.cloudapi.content.ContentViolation.Kind.MISSING;
 
 class MessageContentValidatorTest {
 
@@ -146,8 +146,8 @@ class MessageContentValidatorTest {
     // ---- fixtures and happy paths ------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"send-request-interactive-buttons.json", "send-request-interactive-list.json",
-            "send-request-template-currency-datetime.json"})
+    @ValueSource(strings = { "send-request-interactive-buttons.json", "send-request-interactive-list.json",
+            "send-request-template-currency-datetime.json" })
     void fixturesAreValid(String fixture) throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/fixtures/" + fixture)) {
             assertNotNull(in, fixture);
@@ -213,13 +213,13 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"text", "image", "location", "reaction"})
+    @ValueSource(strings = { "text", "image", "location", "reaction" })
     void contentObjectMissing(String type) {
         assertViolation(with(type, type, null), MISSING, type);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"text", "image", "location", "reaction"})
+    @ValueSource(strings = { "text", "image", "location", "reaction" })
     void contentMustBeAnObject(String type) {
         assertViolation(with(type, type, List.of("x")), INVALID, type);
     }
@@ -254,22 +254,22 @@ class MessageContentValidatorTest {
     // ---- media -------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"image", "video", "audio", "document", "sticker"})
+    @ValueSource(strings = { "image", "video", "audio", "document", "sticker" })
     void mediaNeedsIdOrLink(String type) {
         ObjectNode message = with(with(type, type + ".id", null), type + ".link", null);
         assertViolation(message, MISSING, type + ".id");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"image", "video", "audio", "document", "sticker"})
+    @ValueSource(strings = { "image", "video", "audio", "document", "sticker" })
     void mediaWithBothIdAndLinkIsInvalid(String type) {
         ObjectNode message = with(with(type, type + ".id", "123"), type + ".link", "https://example.com/m");
         assertViolation(message, INVALID, type);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://example.com/a.jpg", "ftp://example.com/a.jpg", "/a.jpg", "https://",
-            "https://exa mple.com/a.jpg", "example.com/a.jpg"})
+    @ValueSource(strings = { "http://example.com/a.jpg", "ftp://example.com/a.jpg", "/a.jpg", "https://",
+            "https://exa mple.com/a.jpg", "example.com/a.jpg" })
     void mediaLinkMustBeAbsoluteHttps(String link) {
         assertViolation(with("image", "image.link", link), INVALID, "image.link");
     }
@@ -280,13 +280,13 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"audio", "sticker"})
+    @ValueSource(strings = { "audio", "sticker" })
     void captionOnlyOnImageVideoDocument(String type) {
         assertViolation(with(type, type + ".caption", "hi"), INVALID, type + ".caption");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"image", "video", "audio", "sticker"})
+    @ValueSource(strings = { "image", "video", "audio", "sticker" })
     void filenameOnlyOnDocument(String type) {
         assertViolation(with(type, type + ".filename", "a.pdf"), INVALID, type + ".filename");
     }
@@ -294,13 +294,13 @@ class MessageContentValidatorTest {
     // ---- location ----------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"latitude", "longitude"})
+    @ValueSource(strings = { "latitude", "longitude" })
     void coordinatesRequired(String field) {
         assertViolation(with("location", "location." + field, null), MISSING, "location." + field);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"latitude", "longitude"})
+    @ValueSource(strings = { "latitude", "longitude" })
     void coordinatesMustBeNumbers(String field) {
         assertViolation(with("location", "location." + field, "12.5"), INVALID, "location." + field);
     }
@@ -408,13 +408,13 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"😀", "❤️", "👍🏽", "🇧🇷", "👨‍👩‍👧", "1️⃣", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "‼️", "☺"})
+    @ValueSource(strings = { "😀", "❤️", "👍🏽", "🇧🇷", "👨‍👩‍👧", "1️⃣", "🏴󠁧󠁢󠁳󠁣󠁴󠁿", "‼️", "☺" })
     void singleEmojiGraphemesAreValid(String emoji) {
         assertValid(with("reaction", "reaction.emoji", emoji));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "ok", "1", "👍👍", "🇧🇷🇧", " ", "!"})
+    @ValueSource(strings = { "a", "ok", "1", "👍👍", "🇧🇷🇧", " ", "!" })
     void anythingButOneEmojiIsInvalid(String emoji) {
         assertViolation(with("reaction", "reaction.emoji", emoji), INVALID, "reaction.emoji");
     }
@@ -438,7 +438,7 @@ class MessageContentValidatorTest {
     // ---- interactive: all kinds ---------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"BUTTON", "Button", "button"})
+    @ValueSource(strings = { "BUTTON", "Button", "button" })
     void interactiveKindIsCaseInsensitive(String kind) {
         assertValid(with("button", "interactive.type", kind));
     }
@@ -449,13 +449,13 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"product", "flow", "buttons", ""})
+    @ValueSource(strings = { "product", "flow", "buttons", "" })
     void unknownInteractiveKindIsInvalid(String kind) {
         assertViolation(with("button", "interactive.type", kind), INVALID, "interactive.type");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"button", "list", "cta_url"})
+    @ValueSource(strings = { "button", "list", "cta_url" })
     void interactiveBodyTextRequired(String kind) {
         assertViolation(with(kind, "interactive.body", null), MISSING, "interactive.body.text");
         assertViolation(with(kind, "interactive.body.text", null), MISSING, "interactive.body.text");
@@ -463,7 +463,7 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"button", "list", "cta_url"})
+    @ValueSource(strings = { "button", "list", "cta_url" })
     void headerAndFooterAreOptional(String kind) {
         assertValid(with(with(kind, "interactive.header", null), "interactive.footer", null));
     }
@@ -485,7 +485,7 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"button", "cta_url"})
+    @ValueSource(strings = { "button", "cta_url" })
     void mediaHeadersAreValid(String kind) {
         for (String media : List.of("image", "video", "document")) {
             ObjectNode message = with(kind, "interactive.header", Map.of("type", media, media, Map.of("id", "123")));
@@ -665,7 +665,7 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"example.com/track", "mailto:a@example.com", "https://", "track me"})
+    @ValueSource(strings = { "example.com/track", "mailto:a@example.com", "https://", "track me" })
     void ctaUrlMustBeAbsoluteWebUrl(String url) {
         assertViolation(with("cta_url", "interactive.action.parameters.url", url), INVALID,
                 "interactive.action.parameters.url");
@@ -683,7 +683,7 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Order_Update", "order-update", "order update", "pedido_ção"})
+    @ValueSource(strings = { "Order_Update", "order-update", "order update", "pedido_ção" })
     void templateNameIsLowercaseLettersDigitsUnderscore(String name) {
         assertViolation(with("template", "template.name", name), INVALID, "template.name");
     }
@@ -695,13 +695,13 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"en", "en_US", "pt_BR", "fil", "zh_HK"})
+    @ValueSource(strings = { "en", "en_US", "pt_BR", "fil", "zh_HK" })
     void languageCodesAreValid(String code) {
         assertValid(with("template", "template.language.code", code));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"english", "EN", "en-US", "en_us", "e"})
+    @ValueSource(strings = { "english", "EN", "en-US", "en_us", "e" })
     void languageCodeShapeIsChecked(String code) {
         assertViolation(with("template", "template.language.code", code), INVALID, "template.language.code");
     }
@@ -728,7 +728,7 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"footer", "BODY", "buttons"})
+    @ValueSource(strings = { "footer", "BODY", "buttons" })
     void unknownComponentTypeIsInvalid(String type) {
         assertViolation(with("template", HEADER + ".type", type), INVALID, HEADER + ".type");
     }
@@ -786,7 +786,7 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"usd", "US", "USDT", "U$D"})
+    @ValueSource(strings = { "usd", "US", "USDT", "U$D" })
     void currencyCodeIsThreeCapitalLetters(String code) {
         assertViolation(with("template", BODY + ".parameters[0].currency.code", code), INVALID,
                 "template.components[1].parameters[0].currency.code");
@@ -813,7 +813,7 @@ class MessageContentValidatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"image", "video", "document"})
+    @ValueSource(strings = { "image", "video", "document" })
     void mediaHeaderParameterNeedsIdOrLink(String media) {
         String path = HEADER + ".parameters[0]";
         assertValid(with("template", path, Map.of("type", media, media, Map.of("link", "https://example.com/m"))));
@@ -835,7 +835,7 @@ class MessageContentValidatorTest {
     // ---- template: button components -----------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"quick_reply", "QUICK_REPLY", "url", "URL", "copy_code", "flow", "catalog"})
+    @ValueSource(strings = { "quick_reply", "QUICK_REPLY", "url", "URL", "copy_code", "flow", "catalog" })
     void buttonSubTypesAreCaseInsensitive(String subType) {
         ObjectNode message = with("template", URL_BUTTON + ".sub_type", subType);
         message = with(message, URL_BUTTON + ".parameters[0]", Map.of("type", "payload", "payload", "P"));

@@ -1,10 +1,5 @@
 package wagateway.sandbox.console;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -32,10 +27,14 @@ import com.microsoft.playwright.options.AriaRole;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-
 import wagateway.dispatch.DispatchTestProfile;
 import wagateway.testsupport.TestClockProducer;
 import wagateway.testsupport.TestDb;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The console in a real browser (Debian's Chromium through Playwright), played as a user would. Runs
@@ -184,7 +183,8 @@ class ConsoleBrowserTest {
                 .extract().path("wamid");
         await().atMost(PATIENCE).until(() -> TestDb.count(
                 "select count(*) from inbound_message where from_phone = ? and type = 'interactive' and context_wamid = ? "
-                        + "and content->'interactive'->'button_reply'->>'id' = 'yes-pm'", phone, askWamid) == 1);
+                        + "and content->'interactive'->'button_reply'->>'id' = 'yes-pm'",
+                phone, askWamid) == 1);
 
         // a template renders its parameters, the currency as WhatsApp shows it
         Map<String, Object> template = new HashMap<>();
