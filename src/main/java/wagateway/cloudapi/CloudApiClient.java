@@ -32,7 +32,7 @@ public class CloudApiClient {
 
     public static final String BREAKER = "cloud-api";
     /** Meta codes that mean "the service, not your message": they count as failures for the breaker. */
-    static final Set<Integer> SERVICE_ERRORS = Set.of(1, 2, 131000, 131016, 131057);
+    static final Set<Integer> SERVICE_ERRORS = MetaErrorCodes.SERVICE;
 
     private final CloudApiRestClient rest;
     private final GatewayConfig config;

@@ -1,14 +1,13 @@
 package wagateway.contact;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import wagateway.support.Times;
 
 /**
  * What the webhooks teach us about a contact, written inside the caller's transaction: who they are (phone,
@@ -82,15 +81,15 @@ public class ContactStore {
             Instant at, Instant openUntil, boolean freeEntryPoint, Instant now) {
         Instant inboundAt = openUntil == null ? null : at;
         Uni<Void> contact = tx.preparedQuery(RECORD_INBOUND).execute(Tuple.tuple().addString(phone).addString(userId)
-                .addString(profileName).addOffsetDateTime(utc(inboundAt)).addOffsetDateTime(utc(openUntil))
-                .addBoolean(freeEntryPoint).addOffsetDateTime(utc(now)))
+                .addString(profileName).addOffsetDateTime(Times.utc(inboundAt)).addOffsetDateTime(Times.utc(openUntil))
+                .addBoolean(freeEntryPoint).addOffsetDateTime(Times.utc(now)))
                 .replaceWithVoid();
         if (sender == null || openUntil == null) {
             return contact;
         }
         return contact.chain(() -> tx.preparedQuery(RECORD_SENDER_WINDOW).execute(Tuple.tuple().addString(phone)
-                .addString(sender).addOffsetDateTime(utc(at)).addOffsetDateTime(utc(openUntil))
-                .addBoolean(freeEntryPoint).addOffsetDateTime(utc(now))))
+                .addString(sender).addOffsetDateTime(Times.utc(at)).addOffsetDateTime(Times.utc(openUntil))
+                .addBoolean(freeEntryPoint).addOffsetDateTime(Times.utc(now))))
                 .replaceWithVoid();
     }
 
@@ -115,12 +114,9 @@ public class ContactStore {
         // message of the same customer in two transactions wait for each other instead of deadlocking
         return tx.preparedQuery("select 1 from contact where phone = $1 for update").execute(Tuple.of(phone))
                 .chain(() -> tx.preparedQuery(CLOSE_SENDER_WINDOW).execute(Tuple.tuple().addString(phone).addString(sender)
-                        .addOffsetDateTime(utc(at)).addOffsetDateTime(utc(now))))
-                .chain(() -> tx.preparedQuery(CLOSE_WINDOW).execute(Tuple.of(phone, utc(at), utc(now))))
+                        .addOffsetDateTime(Times.utc(at)).addOffsetDateTime(Times.utc(now))))
+                .chain(() -> tx.preparedQuery(CLOSE_WINDOW).execute(Tuple.of(phone, Times.utc(at), Times.utc(now))))
                 .replaceWithVoid();
     }
 
-    static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import wagateway.message.ClaimedMessage;
 import wagateway.support.PhoneNumbers;
 
 /** Builds the Cloud API body for a claimed message. */

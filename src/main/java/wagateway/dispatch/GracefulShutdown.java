@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import wagateway.config.GatewayConfig;
 
 /**
  * On SIGTERM: stop claiming, let in-flight sends finish and be recorded, then give back leases so no
@@ -19,9 +20,9 @@ public class GracefulShutdown {
     static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(20);
 
     private final MessageDispatcher dispatcher;
-    private final wagateway.config.GatewayConfig config;
+    private final GatewayConfig config;
 
-    GracefulShutdown(MessageDispatcher dispatcher, wagateway.config.GatewayConfig config) {
+    GracefulShutdown(MessageDispatcher dispatcher, GatewayConfig config) {
         this.dispatcher = dispatcher;
         this.config = config;
     }

@@ -26,6 +26,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import wagateway.config.GatewayConfig;
+import wagateway.support.Backoff;
 
 /**
  * Delivers the event outbox to the business (spec §2 "Events to the business"): signed POSTs, retried with
@@ -73,7 +74,7 @@ public class CallbackDispatcher {
     private final CallbackSigner signer;
     private final CallbackMetrics metrics;
     private final GatewayConfig.Callbacks config;
-    private final CallbackBackoff backoff;
+    private final Backoff backoff;
     private final Clock clock;
 
     CallbackDispatcher(Pool pool, Vertx vertx, CallbackSigner signer, CallbackMetrics metrics, GatewayConfig config,
@@ -82,7 +83,7 @@ public class CallbackDispatcher {
         this.signer = signer;
         this.metrics = metrics;
         this.config = config.callbacks();
-        this.backoff = new CallbackBackoff(this.config.retryInitialBackoff(), this.config.retryMaxBackoff());
+        this.backoff = new Backoff(this.config.retryInitialBackoff(), this.config.retryMaxBackoff());
         this.clock = clock;
         this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("wagateway-callbacks")
                 .setFollowRedirects(false).setConnectTimeout((int) this.config.timeout().toMillis()));
@@ -142,7 +143,7 @@ public class CallbackDispatcher {
         Instant now = clock.instant();
         Instant deadline = event.createdAt().plus(config.maxAge());
         boolean dead = !now.isBefore(deadline);
-        Duration delay = backoff.delay(attempts, ThreadLocalRandom.current().nextDouble());
+        Duration delay = backoff.delay(attempts, ThreadLocalRandom.current());
         Instant next = dead ? now : min(now.plus(delay), deadline);
         if (dead) {
             Log.warnf("Event %d (%s) is dead after %d attempts: %s", event.id(), event.type(), attempts, reason);

@@ -1,7 +1,10 @@
 package wagateway.event;
 
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,10 +30,10 @@ public class EventOutbox {
             + "state, next_attempt_at, created_at) values ($1, $2, $3, $4, $5, $6, $7, $7)";
 
     private final GatewayConfig config;
-    private final java.time.Clock clock;
+    private final Clock clock;
     private final EventStream stream;
 
-    EventOutbox(GatewayConfig config, java.time.Clock clock, EventStream stream) {
+    EventOutbox(GatewayConfig config, Clock clock, EventStream stream) {
         this.config = config;
         this.clock = clock;
         this.stream = stream;
@@ -41,12 +44,12 @@ public class EventOutbox {
     }
 
     /** Appends many events in one pipelined round trip, inside the caller's transaction. */
-    public Uni<Void> appendAll(SqlClient tx, java.util.List<NewEvent> events) {
+    public Uni<Void> appendAll(SqlClient tx, List<NewEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        java.util.List<Tuple> rows = new java.util.ArrayList<>(events.size());
+        List<Tuple> rows = new ArrayList<>(events.size());
         for (NewEvent e : events) {
             String url = e.callbackUrl() != null ? e.callbackUrl() : config.callbacks().url().orElse(null);
             rows.add(Tuple.tuple().addString(e.type()).addUUID(e.messageId()).addString(e.contactPhone()).addString(url)

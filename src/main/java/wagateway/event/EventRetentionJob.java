@@ -1,6 +1,7 @@
 package wagateway.event;
 
 import java.time.Clock;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,7 +54,7 @@ public class EventRetentionJob {
         });
     }
 
-    private Uni<Integer> chunks(java.time.OffsetDateTime before, int done, int total) {
+    private Uni<Integer> chunks(OffsetDateTime before, int done, int total) {
         return pool.preparedQuery(PURGE).execute(Tuple.of(before)).chain(rows -> {
             int deleted = rows.rowCount();
             return deleted < CHUNK || done + 1 >= MAX_CHUNKS ? Uni.createFrom().item(total + deleted)

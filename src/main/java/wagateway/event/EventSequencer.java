@@ -2,6 +2,7 @@ package wagateway.event;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -44,7 +45,7 @@ public class EventSequencer {
      * that only uses callbacks would pile up unstamped rows for days, and the first subscriber would wait
      * for all of them to be stamped at once.
      */
-    @io.quarkus.scheduler.Scheduled(identity = "event-sequencer", every = "PT1S", delayed = "PT5S", concurrentExecution = io.quarkus.scheduler.Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = io.quarkus.scheduler.Scheduled.ApplicationNotRunning.class)
+    @Scheduled(identity = "event-sequencer", every = "PT1S", delayed = "PT5S", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> stampOnTimer() {
         return stamp().replaceWithVoid();
     }

@@ -26,6 +26,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import wagateway.config.GatewayConfig;
+import wagateway.support.CoalescingRunner;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
 
@@ -74,8 +75,7 @@ public class EventStream {
     private final AtomicReference<Uni<Void>> starting = new AtomicReference<>();
     /** The last position the tail fanned out; -1 until the tail started (on the first subscriber). */
     private volatile long tailPosition = -1;
-    private final AtomicBoolean passRunning = new AtomicBoolean();
-    private final AtomicBoolean passAgain = new AtomicBoolean();
+    private final CoalescingRunner passes;
     private final AtomicBoolean nudgePending = new AtomicBoolean();
     private final AtomicBoolean timersStarted = new AtomicBoolean();
     private volatile long retryAtMillis;
@@ -87,6 +87,7 @@ public class EventStream {
         this.vertx = vertx;
         this.sequencer = sequencer;
         this.config = config.events();
+        this.passes = new CoalescingRunner(this::tailPass, this::passFailed, Runnable::run);
         Gauge.builder("wagateway.events.subscribers", subscribers, Set::size)
                 .description("Open GET /v1/events streams on this replica").register(registry);
     }
@@ -224,32 +225,29 @@ public class EventStream {
 
     /** One tail pass: stamp, read what is new, fan out. One at a time; a request during a pass runs after it. */
     private void pass() {
-        if (!passRunning.compareAndSet(false, true)) {
-            passAgain.set(true);
-            return;
-        }
-        sequencer.stamp().chain(this::readNew).subscribe().with(ignored -> {
+        passes.request();
+    }
+
+    private Uni<Boolean> tailPass() {
+        return sequencer.stamp().chain(this::readNew).invoke(() -> {
             if (failures > 0) {
                 Log.infof("Event stream reading again after %d failed attempts", failures);
             }
             failures = 0;
             retryAtMillis = 0;
-            passRunning.set(false);
-            if (passAgain.getAndSet(false)) {
-                pass();
-            }
-        }, failure -> {
-            int failed = ++failures;
-            long backoff = Math.min(MAX_BACKOFF.toMillis(), config.pollInterval().toMillis() << Math.min(failed, 10));
-            retryAtMillis = System.currentTimeMillis() + backoff;
-            if (failed == 1) {
-                Log.warnf("Event stream cannot read events (%s); retrying with backoff, subscribers stay connected",
-                        failure.getMessage());
-            } else {
-                Log.debugf("Event stream attempt %d failed: %s", failed, failure.getMessage());
-            }
-            passRunning.set(false);
-        });
+        }).replaceWith(false);
+    }
+
+    private void passFailed(Throwable failure) {
+        int failed = ++failures;
+        long backoff = Math.min(MAX_BACKOFF.toMillis(), config.pollInterval().toMillis() << Math.min(failed, 10));
+        retryAtMillis = System.currentTimeMillis() + backoff;
+        if (failed == 1) {
+            Log.warnf("Event stream cannot read events (%s); retrying with backoff, subscribers stay connected",
+                    failure.getMessage());
+        } else {
+            Log.debugf("Event stream attempt %d failed: %s", failed, failure.getMessage());
+        }
     }
 
     private Uni<Void> readNew() {

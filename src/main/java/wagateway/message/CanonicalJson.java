@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /** A JSON text with object keys sorted and no white space: two bodies are "the same" when these match. */
 final class CanonicalJson {
@@ -32,7 +33,7 @@ final class CanonicalJson {
                     out.append(',');
                 }
                 first = false;
-                out.append(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey())).append(':');
+                out.append(TextNode.valueOf(e.getKey())).append(':');
                 write(e.getValue(), out);
             }
             out.append('}');

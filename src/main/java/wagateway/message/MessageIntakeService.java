@@ -2,6 +2,8 @@ package wagateway.message;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,11 +11,14 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,6 +29,8 @@ import wagateway.policy.OutboundFacts;
 import wagateway.policy.PolicyDecision;
 import wagateway.policy.Recipient;
 import wagateway.policy.RecipientRepository;
+import wagateway.wakeup.QueueSignal;
+import wagateway.web.JsonPaths;
 import wagateway.web.Problem;
 import wagateway.web.Problem.FieldError;
 import wagateway.web.ProblemException;
@@ -41,23 +48,23 @@ public class MessageIntakeService {
     private final MessageRequestValidator validator;
     private final MessageRepository repository;
     private final RecipientRepository recipients;
-    private final StatusChangeRecorder recorder;
+    private final MessageTimeline timeline;
     private final Pool pool;
     private final Clock clock;
     private final ObjectMapper mapper;
     private final MessagePolicy policy;
     private final MeterRegistry metrics;
-    private final wagateway.dispatch.QueueSignal signal;
+    private final QueueSignal signal;
 
-    MessageIntakeService(wagateway.dispatch.QueueSignal signal, MessageRequestValidator validator, MessageRepository repository,
+    MessageIntakeService(QueueSignal signal, MessageRequestValidator validator, MessageRepository repository,
             RecipientRepository recipients,
-            StatusChangeRecorder recorder, Pool pool, Clock clock, ObjectMapper mapper, GatewayConfig config,
+            MessageTimeline timeline, Pool pool, Clock clock, ObjectMapper mapper, GatewayConfig config,
             MeterRegistry metrics) {
         this.signal = signal;
         this.validator = validator;
         this.repository = repository;
         this.recipients = recipients;
-        this.recorder = recorder;
+        this.timeline = timeline;
         this.pool = pool;
         this.clock = clock;
         this.mapper = mapper;
@@ -126,11 +133,11 @@ public class MessageIntakeService {
             SendMessageRequest request;
             try {
                 request = mapper.treeToValue(item, SendMessageRequest.class);
-            } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            } catch (JsonMappingException e) {
                 results[i] = new BatchItemResult(i, 400, null, invalid(List.of(new FieldError(
-                        wagateway.web.JsonPaths.of(e), e.getOriginalMessage()))));
+                        JsonPaths.of(e), e.getOriginalMessage()))));
                 continue;
-            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            } catch (JsonProcessingException | IllegalArgumentException e) {
                 results[i] = new BatchItemResult(i, 400, null,
                         invalid(List.of(new FieldError("body", "not a message object"))));
                 continue;
@@ -178,16 +185,16 @@ public class MessageIntakeService {
      */
     private Uni<List<String>> earlyRefusal(List<NewMessage> messages) {
         // windows are per business number: one lookup per sender (a batch usually has one)
-        Map<String, List<String>> dueBySender = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> dueBySender = new LinkedHashMap<>();
         for (NewMessage m : messages) {
             if (m.sendAt() == null || !m.sendAt().isAfter(m.createdAt())) {
                 dueBySender.computeIfAbsent(m.sender(), s -> new ArrayList<>()).add(m.recipient());
             }
         }
         if (dueBySender.isEmpty()) {
-            return Uni.createFrom().item(java.util.Collections.nCopies(messages.size(), (String) null));
+            return Uni.createFrom().item(Collections.nCopies(messages.size(), (String) null));
         }
-        return io.smallrye.mutiny.Multi.createFrom().iterable(dueBySender.entrySet())
+        return Multi.createFrom().iterable(dueBySender.entrySet())
                 .onItem().transformToUniAndConcatenate(e -> recipients.find(pool, e.getKey(), e.getValue())
                         .map(found -> Map.entry(e.getKey(), found)))
                 .collect().asMap(Map.Entry::getKey, Map.Entry::getValue)
@@ -234,10 +241,10 @@ public class MessageIntakeService {
                         });
                     }
                     var row = rows.iterator().next();
-                    var change = new StatusChange(id, row.getString("recipient"), row.getString("sender"),
-                            MessageStatus.CANCELLED, null, null, null, null, null, row.getString("callback_url"),
-                            (JsonObject) row.getValue("metadata"), false, clock.instant());
-                    return recorder.record(tx, change).chain(() -> repository.findById(tx, id))
+                    var change = StatusChange.byGateway(id, row.getString("recipient"), row.getString("sender"),
+                            MessageStatus.CANCELLED, null, null, null, row.getString("callback_url"),
+                            (JsonObject) row.getValue("metadata"), StatusChange.Fallback.NONE, clock.instant());
+                    return timeline.changed(tx, List.of(change)).chain(() -> repository.findById(tx, id))
                             .map(found -> MessageView.of(found.orElseThrow(), true));
                 }));
     }

@@ -2,8 +2,8 @@ package wagateway.message;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +22,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
+import wagateway.support.Times;
 
 /**
  * SQL access to {@code outbound_message} for the API. Uses the reactive PostgreSQL client directly: the
@@ -88,10 +89,10 @@ public class MessageRepository {
             callbacks[i] = m.callbackUrl();
             metadata[i] = m.metadata() == null ? null : json(m.metadata());
             statuses[i] = m.initialStatus().value();
-            sendAts[i] = utc(m.sendAt());
-            expiresAts[i] = utc(m.expiresAt());
-            dues[i] = utc(m.dueAt());
-            createds[i] = utc(m.createdAt());
+            sendAts[i] = Times.utc(m.sendAt());
+            expiresAts[i] = Times.utc(m.expiresAt());
+            dues[i] = Times.utc(m.dueAt());
+            createds[i] = Times.utc(m.createdAt());
         }
         Tuple params = Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(apiKeys).addArrayOfString(idem)
                 .addArrayOfString(hashes).addArrayOfString(senders).addArrayOfString(recipients)
@@ -193,7 +194,7 @@ public class MessageRepository {
     }
 
     private static Map<String, String> toStringMap(JsonObject object) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         object.forEach(e -> out.put(e.getKey(), e.getValue() == null ? null : e.getValue().toString()));
         return out;
     }
@@ -201,10 +202,6 @@ public class MessageRepository {
     static Instant instant(Row row, String column) {
         OffsetDateTime value = row.getOffsetDateTime(column);
         return value == null ? null : value.toInstant();
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
     private String json(Object value) {

@@ -12,6 +12,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -21,6 +22,8 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -28,6 +31,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import wagateway.support.Hmac;
 import wagateway.web.ApiKeyFilter;
+import wagateway.web.JsonPaths;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
 
@@ -56,7 +60,7 @@ public class MessageResource {
     @Operation(summary = "Accept a message for sending", description = "Durable in PostgreSQL before the answer. "
             + "Idempotency-Key: same key and body returns the original (200); a different body is a 409.")
     public Uni<RestResponse<MessageView>> send(JsonNode body, @RestHeader("Idempotency-Key") String idempotencyKey,
-            @jakarta.ws.rs.core.Context ContainerRequestContext context) {
+            @Context ContainerRequestContext context) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
             throw ProblemException.badRequest("invalid-idempotency-key",
                     "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
@@ -86,7 +90,7 @@ public class MessageResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Accept up to 1,000 messages", description = "Per-item results; one bad item does not fail the others.")
     public Uni<RestResponse<BatchResponse>> batch(BatchRequest request,
-            @jakarta.ws.rs.core.Context ContainerRequestContext context) {
+            @Context ContainerRequestContext context) {
         if (request == null || request.messages() == null || request.messages().isEmpty()) {
             throw new ProblemException(new Problem("validation", "Bad Request", 400, "The request has invalid fields",
                     List.of(new Problem.FieldError("messages",
@@ -162,10 +166,10 @@ public class MessageResource {
         }
         try {
             return mapper.treeToValue(body, SendMessageRequest.class);
-        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+        } catch (JsonMappingException e) {
             throw new ProblemException(new Problem("validation", "Bad Request", 400, "The request has invalid fields",
-                    List.of(new Problem.FieldError(wagateway.web.JsonPaths.of(e), e.getOriginalMessage()))));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    List.of(new Problem.FieldError(JsonPaths.of(e), e.getOriginalMessage()))));
+        } catch (JsonProcessingException e) {
             throw ProblemException.badRequest("malformed-json", "The request body is not a message");
         }
     }
@@ -178,7 +182,7 @@ public class MessageResource {
         }
     }
 
-    private static String caller(@jakarta.ws.rs.core.Context ContainerRequestContext context) {
+    private static String caller(@Context ContainerRequestContext context) {
         return (String) context.getProperty(ApiKeyFilter.CALLER);
     }
 }

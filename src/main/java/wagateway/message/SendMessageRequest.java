@@ -2,6 +2,9 @@ package wagateway.message;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -64,9 +67,9 @@ public record SendMessageRequest(
     }
 
     /** Names of the content objects present, to refuse a body that carries two. */
-    public java.util.List<String> presentContentFields() {
-        java.util.List<String> present = new java.util.ArrayList<>();
-        Map<String, JsonNode> all = new java.util.LinkedHashMap<>();
+    public List<String> presentContentFields() {
+        List<String> present = new ArrayList<>();
+        Map<String, JsonNode> all = new LinkedHashMap<>();
         all.put("text", text);
         all.put("image", image);
         all.put("video", video);

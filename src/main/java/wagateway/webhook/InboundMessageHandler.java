@@ -3,8 +3,8 @@ package wagateway.webhook;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -17,20 +17,20 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
+import wagateway.cloudapi.webhook.InboundMessage;
+import wagateway.cloudapi.webhook.MetaJson;
 import wagateway.config.GatewayConfig;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
 import wagateway.contact.ContactStore;
 import wagateway.contact.OptKeywordMatcher;
-import wagateway.dispatch.QueueSignal;
 import wagateway.event.EventOutbox;
-import wagateway.receipt.ReadRequests;
+import wagateway.inbound.InboundMessages;
 import wagateway.support.Ids;
 import wagateway.support.PhoneNumbers;
-import wagateway.webhook.api.InboundMessage;
-import wagateway.webhook.api.MetaJson;
+import wagateway.wakeup.QueueSignal;
 
-import static wagateway.webhook.JsonFields.putIfPresent;
+import static wagateway.support.JsonFields.putIfPresent;
 
 /**
  * Applies one customer message of any type, inside the caller's transaction: stored once per wamid; then,
@@ -44,13 +44,6 @@ public class InboundMessageHandler {
     static final Duration WINDOW = Duration.ofHours(24);
     static final Duration FREE_ENTRY_POINT_WINDOW = Duration.ofHours(72);
 
-    private static final String STORE = """
-            insert into inbound_message (id, wamid, phone_number_id, sender, from_phone, from_user_id, type, content,
-                context_wamid, free_entry_point, sent_at, received_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-            on conflict (wamid) do nothing
-            returning id""";
-
     private final ContactStore contacts;
     private final ConsentLedger consent;
     private final EventOutbox outbox;
@@ -59,13 +52,13 @@ public class InboundMessageHandler {
     private final Map<String, String> senderByPhoneNumberId = new HashMap<>();
     private final Clock clock;
     private final GatewayConfig.Inbound onArrival;
-    private final ReadRequests reads;
+    private final InboundMessages inbound;
     private final QueueSignal signal;
 
     InboundMessageHandler(ContactStore contacts, ConsentLedger consent, EventOutbox outbox, WebhookMetrics metrics,
-            GatewayConfig config, Clock clock, ReadRequests reads, QueueSignal signal) {
+            GatewayConfig config, Clock clock, InboundMessages inbound, QueueSignal signal) {
         this.onArrival = config.inbound();
-        this.reads = reads;
+        this.inbound = inbound;
         this.signal = signal;
         this.contacts = contacts;
         this.consent = consent;
@@ -73,7 +66,7 @@ public class InboundMessageHandler {
         this.metrics = metrics;
         this.clock = clock;
         this.keywords = new OptKeywordMatcher(config.optOut().keywords(),
-                config.optIn().keywords().orElse(java.util.List.of()));
+                config.optIn().keywords().orElse(List.of()));
         config.senders().forEach((name, sender) -> senderByPhoneNumberId.put(sender.phoneNumberId(), name));
     }
 
@@ -86,17 +79,15 @@ public class InboundMessageHandler {
         Instant sentAt = message.timestamp() != null ? message.timestamp() : now;
         String phone = PhoneNumbers.fromWaId(message.from());
         String sender = senderByPhoneNumberId.get(message.phoneNumberId());
-        return tx.preparedQuery(STORE).execute(Tuple.tuple().addUUID(Ids.next()).addString(message.wamid())
-                .addString(message.phoneNumberId()).addString(sender).addString(phone).addString(message.fromUserId())
-                .addString(message.type()).addValue(new JsonObject(message.raw().toString()))
-                .addString(message.contextWamid()).addBoolean(message.freeEntryPoint())
-                .addOffsetDateTime(sentAt.atOffset(ZoneOffset.UTC)).addOffsetDateTime(now.atOffset(ZoneOffset.UTC)))
-                .chain(stored -> {
-                    if (stored.rowCount() == 0) {
+        var stored = new InboundMessages.NewInbound(message.wamid(), message.phoneNumberId(), sender, phone,
+                message.fromUserId(), message.type(), new JsonObject(message.raw().toString()), message.contextWamid(),
+                message.freeEntryPoint(), sentAt);
+        return inbound.store(tx, Ids.next(), stored, now)
+                .chain(id -> {
+                    if (id == null) {
                         return Uni.createFrom().voidItem(); // a redelivery: applied the first time
                     }
                     metrics.inbound(message.type());
-                    UUID id = stored.iterator().next().getUUID("id");
                     Uni<String> knownPhone = phone != null ? Uni.createFrom().item(phone)
                             : contacts.phoneOfUser(tx, message.fromUserId());
                     return knownPhone.chain(contactPhone -> learn(tx, message, contactPhone, sender, sentAt, now)
@@ -114,8 +105,8 @@ public class InboundMessageHandler {
         if (!onArrival.markReadOnArrival() || sender == null || "system".equals(message.type())) {
             return Uni.createFrom().voidItem();
         }
-        return reads.requestOnArrival(tx, id, onArrival.typingOnArrival(), now).invoke(requested -> {
-            if (requested) {
+        return inbound.requestRead(tx, id, null, onArrival.typingOnArrival(), now).invoke(requested -> {
+            if (requested != null) {
                 wakeAfterCommit(tx);
             }
         }).replaceWithVoid();

@@ -7,11 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import wagateway.cloudapi.webhook.UserPreference;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
 import wagateway.contact.ContactStore;
 import wagateway.support.PhoneNumbers;
-import wagateway.webhook.api.UserPreference;
 
 /**
  * A {@code user_preferences} webhook: the customer stopped ({@code stop}) or resumed ({@code resume}) marketing

@@ -1,8 +1,8 @@
 package wagateway.webhook;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,14 +13,16 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import wagateway.cloudapi.webhook.StatusUpdate;
+import wagateway.cloudapi.webhook.WebhookBatch;
 import wagateway.config.GatewayConfig;
-import wagateway.webhook.api.StatusUpdate;
-import wagateway.webhook.api.WebhookBatch;
+import wagateway.message.MetaStatusApplier;
+import wagateway.support.CoalescingRunner;
 
 /**
  * Applies stored webhooks. The normal path is a drain: it claims up to {@code gateway.webhook.apply-batch-size}
  * pending rows (skipping rows another replica holds) and applies all of them in ONE transaction, every
- * status of the batch set-based ({@link StatusBatchApplier}), then inbound messages and preferences row by
+ * status of the batch set-based ({@link MetaStatusApplier}), then inbound messages and preferences row by
  * row in the order Meta sent them. A webhook being stored nudges the drain ({@link #nudge}, coalesced: one
  * drain at a time per replica, run again when nudged meanwhile); {@link WebhookDrainJob} catches the rest.
  * If a batch fails, its rows are applied one by one, each in its own transaction ({@link #apply}), so a bad
@@ -31,29 +33,29 @@ import wagateway.webhook.api.WebhookBatch;
 public class WebhookApplier {
 
     private final WebhookInbox inbox;
-    private final StatusUpdateHandler statuses;
-    private final StatusBatchApplier statusBatch;
+    private final MetaStatusApplier statuses;
     private final InboundMessageHandler messages;
     private final MarketingPreferenceHandler preferences;
     private final WebhookMetrics metrics;
     private final ObjectMapper mapper;
     private final Pool pool;
     private final GatewayConfig config;
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean nudged = new AtomicBoolean();
+    private final CoalescingRunner drains;
 
-    WebhookApplier(WebhookInbox inbox, StatusUpdateHandler statuses, StatusBatchApplier statusBatch,
-            InboundMessageHandler messages, MarketingPreferenceHandler preferences, WebhookMetrics metrics,
+    WebhookApplier(WebhookInbox inbox, MetaStatusApplier statuses, InboundMessageHandler messages,
+            MarketingPreferenceHandler preferences, WebhookMetrics metrics,
             ObjectMapper mapper, Pool pool, GatewayConfig config) {
         this.inbox = inbox;
         this.statuses = statuses;
-        this.statusBatch = statusBatch;
         this.messages = messages;
         this.preferences = preferences;
         this.metrics = metrics;
         this.mapper = mapper;
         this.pool = pool;
         this.config = config;
+        this.drains = new CoalescingRunner(() -> applyPending().replaceWith(false),
+                failure -> Log.warnf("Webhook drain failed (%s); the drain job retries", failure.getMessage()),
+                Runnable::run);
     }
 
     /**
@@ -61,25 +63,7 @@ public class WebhookApplier {
      * number of nudges make it run once more; webhooks stored meanwhile form the next batch.
      */
     public void nudge() {
-        nudged.set(true);
-        if (draining.compareAndSet(false, true)) {
-            drainOnce();
-        }
-    }
-
-    private void drainOnce() {
-        nudged.set(false);
-        applyPending().subscribe().with(ignored -> drained(), failure -> {
-            Log.warnf("Webhook drain failed (%s); the drain job retries", failure.getMessage());
-            drained();
-        });
-    }
-
-    private void drained() {
-        draining.set(false);
-        if (nudged.get() && draining.compareAndSet(false, true)) {
-            drainOnce();
-        }
+        drains.request();
     }
 
     /** Applies pending rows batch after batch until a batch comes back short. */
@@ -132,7 +116,7 @@ public class WebhookApplier {
             allStatuses.addAll(batch.statuses());
         }
         // Statuses first, all at once; they never depend on the inbound messages or preferences of the batch.
-        Uni<Void> chain = statusBatch.apply(tx, allStatuses);
+        Uni<Void> chain = statuses.apply(tx, allStatuses);
         for (WebhookBatch batch : batches) {
             chain = chain.chain(() -> inOrder(tx, batch.messages(), messages::apply))
                     .chain(() -> inOrder(tx, batch.userPreferences(), preferences::apply));
@@ -148,7 +132,7 @@ public class WebhookApplier {
                 .onFailure().recoverWithUni(e -> recordFailure(id, e));
     }
 
-    private WebhookBatch read(String body) throws java.io.IOException {
+    private WebhookBatch read(String body) throws IOException {
         WebhookBatch batch = WebhookPayloadReader.read(mapper.readTree(body));
         batch.errors().forEach(error -> Log.warnf("Meta reports webhook error %s: %s", error.code(), error.title()));
         return batch;
@@ -161,7 +145,7 @@ public class WebhookApplier {
         } catch (Exception e) {
             return Uni.createFrom().failure(e);
         }
-        return inOrder(tx, batch.statuses(), statuses::apply)
+        return statuses.apply(tx, batch.statuses())
                 .chain(() -> inOrder(tx, batch.messages(), messages::apply))
                 .chain(() -> inOrder(tx, batch.userPreferences(), preferences::apply));
     }

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import wagateway.config.GatewayConfig;
+import wagateway.message.OrphanStatuses;
 
 /**
  * The safety net behind the immediate apply: every {@code gateway.webhook.drain-interval} it applies stored

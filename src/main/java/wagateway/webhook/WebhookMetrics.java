@@ -10,13 +10,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Webhook metrics: {@code wagateway_webhooks_received_total{outcome}}, {@code _applied_total},
- * {@code _failed_total} (stored webhooks given up on), {@code _statuses_total{status,outcome}},
- * {@code _inbound_total{type}} and the gauge {@code wagateway_webhooks_inbox{state=pending|failed}}.
+ * {@code _failed_total} (stored webhooks given up on), {@code _inbound_total{type}} and the gauge
+ * {@code wagateway_webhooks_inbox{state=pending|failed}}. ({@code _statuses_total{status,outcome}} is counted where
+ * statuses are applied, {@link wagateway.message.MetaStatusApplier}.)
  */
 @ApplicationScoped
 public class WebhookMetrics {
 
-    private static final Set<String> STATUSES = Set.of("sent", "delivered", "read", "played", "failed");
     private static final Set<String> TYPES = Set.of("text", "image", "video", "audio", "document", "sticker", "location",
             "contacts", "interactive", "button", "reaction", "order", "system", "unsupported", "revoke",
             "request_welcome");
@@ -44,12 +44,6 @@ public class WebhookMetrics {
 
     void failed() {
         registry.counter("wagateway.webhooks.failed").increment();
-    }
-
-    /** @param outcome applied | duplicate | orphaned (unknown wamid, kept for later) */
-    void status(String status, String outcome) {
-        registry.counter("wagateway.webhooks.statuses", "status", STATUSES.contains(status) ? status : "other",
-                "outcome", outcome).increment();
     }
 
     void inbound(String type) {

@@ -7,15 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import wagateway.webhook.api.InboundMessage;
-import wagateway.webhook.api.StatusUpdate;
-import wagateway.webhook.api.UserPreference;
-import wagateway.webhook.api.WebhookBatch;
-import wagateway.webhook.api.WebhookError;
+import wagateway.cloudapi.webhook.InboundMessage;
+import wagateway.cloudapi.webhook.StatusUpdate;
+import wagateway.cloudapi.webhook.UserPreference;
+import wagateway.cloudapi.webhook.WebhookBatch;
+import wagateway.cloudapi.webhook.WebhookError;
 
-import static wagateway.webhook.api.MetaJson.epochSeconds;
-import static wagateway.webhook.api.MetaJson.object;
-import static wagateway.webhook.api.MetaJson.text;
+import static wagateway.cloudapi.webhook.MetaJson.epochSeconds;
+import static wagateway.cloudapi.webhook.MetaJson.object;
+import static wagateway.cloudapi.webhook.MetaJson.text;
 
 /**
  * Reads Meta's webhook envelope into a {@link WebhookBatch}. Every level is an array (entries, changes,

@@ -23,11 +23,15 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.vertx.mutiny.core.Vertx;
 import wagateway.cloudapi.CloudApiClient;
+import wagateway.cloudapi.RetryPolicy;
 import wagateway.config.GatewayConfig;
+import wagateway.message.OutboundQueue;
+import wagateway.receipt.ReadReceipts;
 import wagateway.testsupport.SandboxCustomers;
 import wagateway.testsupport.TestClockProducer;
 import wagateway.testsupport.TestDb;
 import wagateway.throttle.SenderLeases;
+import wagateway.wakeup.QueueSignal;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +67,12 @@ class DispatchPipelineTest {
     MeterRegistry metrics;
     @Inject
     ReadReceipts readReceipts;
+    @Inject
+    ClaimRules rules;
+    @Inject
+    RetryPolicy retries;
+    @Inject
+    QueueSignal signal;
 
     @AfterEach
     void reset() {
@@ -263,8 +273,8 @@ class DispatchPipelineTest {
             batch.add(m);
         }
         // a second replica on the same database, competing for the sender
-        MessageDispatcher replica = new MessageDispatcher(queue, leases, cloudApi, breakers, config,
-                TestClockProducer.CLOCK, vertx, mapper, metrics, readReceipts);
+        MessageDispatcher replica = new MessageDispatcher(queue, rules, leases, cloudApi, breakers, config,
+                TestClockProducer.CLOCK, vertx, mapper, metrics, readReceipts, retries, signal);
         given().auth().oauth2("test-key").contentType(ContentType.JSON).body(Map.of("messages", batch))
                 .post("/v1/messages/batch").then().statusCode(202);
         // half-way, the first replica lets go of its lease: the other one takes over

@@ -10,6 +10,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import wagateway.message.ClaimedMessage;
+import wagateway.message.OutboundQueue;
+import wagateway.message.Outcome;
 import wagateway.support.Ids;
 import wagateway.testsupport.TestDb;
 
@@ -26,6 +30,13 @@ class OutboundQueueTest {
 
     @Inject
     OutboundQueue queue;
+    @Inject
+    ClaimRules rules;
+
+    /** A claim as the dispatcher makes it: the queue's transaction with the send-time rules. */
+    Uni<OutboundQueue.Claim<ClaimRules.ToSend>> claim(String sender, int limit, String owner, Instant now) {
+        return queue.claim(sender, limit, owner, Duration.ofSeconds(60), now, rules);
+    }
 
     static UUID insert(String sender, String to, int priority, Instant due) {
         UUID id = Ids.next();
@@ -47,9 +58,9 @@ class OutboundQueueTest {
         UUID highNew = insert(sender, phones.get(2), 2, now.minusSeconds(1));
         UUID notDue = insert(sender, phones.get(3), 2, now.plusSeconds(60));
 
-        var first = queue.claim(sender, 1, "owner-a", now).await().atMost(WAIT);
+        var first = claim(sender, 1, "owner-a", now).await().atMost(WAIT);
         assertThat(first.toSend()).extracting(t -> t.message().id()).containsExactly(highNew);
-        var rest = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        var rest = claim(sender, 10, "owner-a", now).await().atMost(WAIT);
         assertThat(rest.toSend()).extracting(t -> t.message().id()).containsExactly(normal, lowOld);
         assertThat(TestDb.query("select status from outbound_message where id = ?", notDue).get(0).get("status"))
                 .isEqualTo("queued");
@@ -66,8 +77,8 @@ class OutboundQueueTest {
             TestDb.optIn(phone);
             insert(sender, phone, 1, now.minusSeconds(1));
         }
-        var a = queue.claim(sender, 15, "owner-a", now);
-        var b = queue.claim(sender, 15, "owner-b", now);
+        var a = claim(sender, 15, "owner-a", now);
+        var b = claim(sender, 15, "owner-b", now);
         var claimedA = a.await().atMost(WAIT).toSend();
         var claimedB = b.await().atMost(WAIT).toSend();
         assertThat(claimedA.size() + claimedB.size()).isEqualTo(20);
@@ -86,14 +97,14 @@ class OutboundQueueTest {
         UUID first = insert(sender, busy, 1, now.minusSeconds(3));
         UUID second = insert(sender, busy, 1, now.minusSeconds(2));
         UUID third = insert(sender, other, 1, now.minusSeconds(1));
-        var claim = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        var claim = claim(sender, 10, "owner-a", now).await().atMost(WAIT);
         assertThat(claim.toSend()).extracting(t -> t.message().id()).containsExactly(first, third);
         var deferred = TestDb.query("select status, reason, next_attempt_at from outbound_message where id = ?", second).get(0);
         assertThat(deferred).containsEntry("status", "queued").containsEntry("reason", "pair_rate");
         assertThat(((java.sql.Timestamp) deferred.get("next_attempt_at")).toInstant())
                 .isEqualTo(now.plus(Duration.ofSeconds(6)).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         // six seconds later it goes
-        var later = queue.claim(sender, 10, "owner-a", now.plusSeconds(6)).await().atMost(WAIT);
+        var later = claim(sender, 10, "owner-a", now.plusSeconds(6)).await().atMost(WAIT);
         assertThat(later.toSend()).extracting(t -> t.message().id()).containsExactly(second);
     }
 
@@ -106,7 +117,7 @@ class OutboundQueueTest {
         UUID id = insert(sender, phone, 1, now.minusSeconds(1));
         // the customer opted out while the message waited
         TestDb.optOut(phone);
-        var claim = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        var claim = claim(sender, 10, "owner-a", now).await().atMost(WAIT);
         assertThat(claim.toSend()).isEmpty();
         assertThat(TestDb.query("select status, reason from outbound_message where id = ?", id).get(0))
                 .containsEntry("status", "rejected").containsEntry("reason", "opted_out");
@@ -124,7 +135,7 @@ class OutboundQueueTest {
         UUID id = insert(sender, phone, 1, now.minusSeconds(10));
         TestDb.update("update outbound_message set expires_at = ? where id = ?", java.sql.Timestamp.from(now.minusSeconds(1)),
                 id);
-        var claim = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        var claim = claim(sender, 10, "owner-a", now).await().atMost(WAIT);
         assertThat(claim.toSend()).isEmpty();
         assertThat(TestDb.query("select status from outbound_message where id = ?", id).get(0)).containsEntry("status",
                 "expired");
@@ -137,12 +148,12 @@ class OutboundQueueTest {
         String phone = TestDb.freshPhone();
         TestDb.optIn(phone);
         UUID id = insert(sender, phone, 1, now.minusSeconds(1));
-        var claim = queue.claim(sender, 10, "crashed-replica", now).await().atMost(WAIT);
+        var claim = claim(sender, 10, "crashed-replica", now).await().atMost(WAIT);
         assertThat(claim.toSend()).hasSize(1);
         // the replica dies here: no outcome is ever recorded; before the lease ends nobody may take it
-        assertThat(queue.claim(sender, 10, "survivor", now.plusSeconds(1)).await().atMost(WAIT).toSend()).isEmpty();
+        assertThat(claim(sender, 10, "survivor", now.plusSeconds(1)).await().atMost(WAIT).toSend()).isEmpty();
         queue.reclaimExpiredLeases(now.plus(Duration.ofSeconds(61))).await().atMost(WAIT);
-        var again = queue.claim(sender, 10, "survivor", now.plus(Duration.ofSeconds(62))).await().atMost(WAIT);
+        var again = claim(sender, 10, "survivor", now.plus(Duration.ofSeconds(62))).await().atMost(WAIT);
         assertThat(again.toSend()).extracting(t -> t.message().id()).containsExactly(id);
         // the dead replica's late outcome can no longer overwrite the survivor's lease
         queue.record(List.of(new Outcome.Sent(claim.toSend().get(0).message(), "wamid.late", false)), "crashed-replica",
@@ -167,7 +178,7 @@ class OutboundQueueTest {
                         + "?::jsonb, now())",
                 wamid, "{\"id\":\"" + wamid + "\",\"status\":\"delivered\",\"timestamp\":\"" + now.getEpochSecond()
                         + "\",\"recipient_id\":\"" + phone.substring(1) + "\"}");
-        var claim = queue.claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        var claim = claim(sender, 10, "owner-a", now).await().atMost(WAIT);
         assertThat(claim.toSend()).hasSize(2);
         var sent = claim.toSend().stream().map(t -> (Outcome) new Outcome.Sent(t.message(),
                 t.message().id().equals(id) ? wamid : "wamid.PLAIN-" + UUID.randomUUID(), false)).toList();

@@ -11,15 +11,19 @@ import org.junit.jupiter.api.Test;
 
 import io.vertx.core.json.JsonObject;
 import wagateway.cloudapi.CloudApiException;
+import wagateway.cloudapi.RetryPolicy;
 import wagateway.cloudapi.SendOutcome;
+import wagateway.message.ClaimedMessage;
+import wagateway.message.Outcome;
+import wagateway.support.Backoff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class OutcomeMapperTest {
 
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    final OutcomeMapper mapper = new OutcomeMapper(new RetrySchedule(Duration.ofSeconds(1), Duration.ofMinutes(5), 5),
-            Duration.ofSeconds(6), Duration.ofSeconds(5), Duration.ofMinutes(5));
+    final OutcomeMapper mapper = new OutcomeMapper(new RetryPolicy(new Backoff(Duration.ofSeconds(1),
+            Duration.ofMinutes(5)), 5, Duration.ofSeconds(5), Duration.ofMinutes(5)), Duration.ofSeconds(6));
 
     static ClaimedMessage message(int attempts, Instant expiresAt, JsonObject fallback) {
         return new ClaimedMessage(UUID.randomUUID(), "main", "+5511987654321", "text", "service", 1, NOW,

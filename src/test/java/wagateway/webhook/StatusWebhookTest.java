@@ -22,6 +22,7 @@ import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import wagateway.message.MetaStatusApplier;
 import wagateway.testsupport.TestClockProducer;
 
 import static io.restassured.RestAssured.given;
@@ -42,7 +43,7 @@ import static wagateway.webhook.MetaWebhooks.statuses;
 class StatusWebhookTest {
 
     @Inject
-    OrphanStatuses orphans;
+    MetaStatusApplier statuses;
 
     @Inject
     WebhookDrainJob drainJob;
@@ -238,7 +239,7 @@ class StatusWebhookTest {
         UUID id = TestDb.insertOutbound("+" + waId, null, "sending", null, null);
         pool.withTransaction(tx -> tx.preparedQuery("update outbound_message set wamid = $2, status = 'sent' where id = $1")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.of(id, wamid))
-                .chain(() -> orphans.applyOrphans(tx, id, wamid)))
+                .chain(() -> statuses.applyKept(tx, List.of(wamid))))
                 .await().atMost(Duration.ofSeconds(10));
 
         assertEquals("read", TestDb.value("select status from outbound_message where id = ?", id));

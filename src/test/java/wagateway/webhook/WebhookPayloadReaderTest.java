@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import wagateway.webhook.api.InboundMessage;
-import wagateway.webhook.api.StatusUpdate;
-import wagateway.webhook.api.WebhookBatch;
+import wagateway.cloudapi.webhook.InboundMessage;
+import wagateway.cloudapi.webhook.StatusUpdate;
+import wagateway.cloudapi.webhook.WebhookBatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,0 +1,119 @@
+package wagateway.dispatch;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import wagateway.config.GatewayConfig;
+import wagateway.message.ClaimedMessage;
+import wagateway.message.OutboundQueue;
+import wagateway.message.Outcome;
+import wagateway.policy.MessagePolicy;
+import wagateway.policy.OutboundFacts;
+import wagateway.policy.PolicyDecision;
+import wagateway.policy.Recipient;
+import wagateway.policy.RecipientRepository;
+import wagateway.throttle.MessagingLimit;
+import wagateway.throttle.PairPacing;
+
+/**
+ * The rules at send time, inside the claim transaction (spec §3): consent, window and expiry
+ * ({@link MessagePolicy}, rules 1–3), then pair pacing ({@link PairPacing}, rule 4) and the messaging limit
+ * ({@link MessagingLimit}, rule 5). What may not go now is settled by the queue as rejected or deferred.
+ */
+@ApplicationScoped
+public class ClaimRules implements OutboundQueue.Rules<ClaimRules.ToSend> {
+
+    /** A claimed message the rules let through, and how it goes. */
+    public record ToSend(ClaimedMessage message, boolean businessInitiated, boolean useFallback) {
+    }
+
+    private final RecipientRepository recipients;
+    private final PairPacing pacing;
+    private final MessagingLimit limit;
+    private final GatewayConfig config;
+    private final MessagePolicy policy;
+
+    ClaimRules(RecipientRepository recipients, PairPacing pacing, MessagingLimit limit, GatewayConfig config) {
+        this.recipients = recipients;
+        this.pacing = pacing;
+        this.limit = limit;
+        this.config = config;
+        this.policy = new MessagePolicy(config.dispatch().windowSafetyMargin());
+    }
+
+    @Override
+    public Uni<OutboundQueue.Decided<ToSend>> decide(SqlClient tx, String sender, List<ClaimedMessage> claimed,
+            Instant now) {
+        List<String> phones = claimed.stream().map(ClaimedMessage::recipient).distinct().toList();
+        return recipients.find(tx, sender, phones).chain(known -> pacing.nextAllowed(tx, sender, phones)
+                .chain(nextAllowed -> {
+                    List<Outcome> settled = new ArrayList<>();
+                    List<ToSend> candidates = new ArrayList<>();
+                    PairPacing.Gate gate = new PairPacing.Gate(nextAllowed, config.pairRate().minInterval(), now);
+                    for (ClaimedMessage m : claimed) {
+                        PolicyDecision decision = policy.decide(facts(m),
+                                known.getOrDefault(m.recipient(), Recipient.UNKNOWN), now);
+                        if (decision instanceof PolicyDecision.Reject reject) {
+                            settled.add(new Outcome.Rejected(m, reject.reason(), reject.expired()));
+                            continue;
+                        }
+                        PolicyDecision.Send send = (PolicyDecision.Send) decision;
+                        Instant allowed = gate.admit(m.recipient());
+                        if (allowed != null) {
+                            // rule 4: this one waits; it goes back to the queue and blocks nobody else
+                            settled.add(new Outcome.Deferred(m, allowed, PolicyDecision.Reasons.PAIR_RATE));
+                            continue;
+                        }
+                        candidates.add(new ToSend(m, send.businessInitiated(), send.useFallback()));
+                    }
+                    return messagingLimit(tx, candidates, settled, now).chain(toSend -> {
+                        List<String> paced = toSend.stream().map(t -> t.message().recipient()).distinct().toList();
+                        Uni<Void> reserved = gate.off() ? Uni.createFrom().voidItem()
+                                : pacing.reserve(tx, sender, paced, gate.pacedUntil());
+                        return reserved.replaceWith(new OutboundQueue.Decided<>(toSend, settled));
+                    });
+                }));
+    }
+
+    /** Rule 5: business-initiated messages to new recipients take room in the budget, or wait for it. */
+    private Uni<List<ToSend>> messagingLimit(SqlClient tx, List<ToSend> candidates, List<Outcome> settled,
+            Instant now) {
+        int cap = config.messagingLimit().dailyUniqueRecipients();
+        List<String> initiated = candidates.stream().filter(ToSend::businessInitiated)
+                .map(t -> t.message().recipient()).toList();
+        if (cap == 0 || initiated.isEmpty()) {
+            return Uni.createFrom().item(candidates);
+        }
+        return limit.usage(tx, initiated, now).chain(usage -> {
+            MessagingLimit.Allocation allocation = MessagingLimit.allocate(cap, usage, candidates.stream()
+                    .map(t -> new MessagingLimit.Candidate(t.message().recipient(), t.businessInitiated())).toList());
+            List<ToSend> allowed = new ArrayList<>();
+            for (int i = 0; i < candidates.size(); i++) {
+                if (allocation.allowed()[i]) {
+                    allowed.add(candidates.get(i));
+                } else {
+                    settled.add(new Outcome.Deferred(candidates.get(i).message(), allocation.freesAt(),
+                            PolicyDecision.Reasons.TIER_LIMIT_EXCEEDED));
+                }
+            }
+            return limit.reach(tx, allocation.reach(), now).replaceWith(allowed);
+        });
+    }
+
+    private OutboundFacts facts(ClaimedMessage m) {
+        String fallbackCategory = null;
+        if (m.fallbackTemplate() != null) {
+            var name = m.fallbackTemplate().getJsonObject("template", new JsonObject()).getString("name");
+            var configured = name == null ? null : config.templates().get(name);
+            fallbackCategory = configured != null ? configured.category() : m.category();
+        }
+        return new OutboundFacts(m.template(), m.category(), m.fallbackTemplate() != null, fallbackCategory,
+                m.expiresAt());
+    }
+}

@@ -1,0 +1,158 @@
+package wagateway.inbound;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import wagateway.support.Times;
+
+/**
+ * The one writer of {@code inbound_message}: customer messages stored from webhooks (once per wamid), their read
+ * state when the business asks for a read receipt, and the outcome of sending that receipt. Read receipts are
+ * claimed by pushing a row's due time one lease ahead instead of holding a lock across the Cloud API call: if a
+ * replica dies mid-call the row simply falls due again (at least once; a read receipt sent twice is harmless at
+ * Meta).
+ */
+@ApplicationScoped
+public class InboundMessages {
+
+    private static final String STORE = """
+            insert into inbound_message (id, wamid, phone_number_id, sender, from_phone, from_user_id, type, content,
+                context_wamid, free_entry_point, sent_at, received_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            on conflict (wamid) do nothing
+            returning id""";
+
+    /** Only a message never asked about changes: a second request (or one after mark-on-arrival) is a no-op. */
+    private static final String REQUEST_READ = "update inbound_message set read_state = 'pending', read_requested_at = $3, "
+            + "read_typing = $4, read_next_attempt_at = $3 "
+            + "where (id = $1 or wamid = $2) and read_state is null and sender is not null "
+            + "returning " + ReadState.COLUMNS;
+
+    private static final String READ_STATE = "select " + ReadState.COLUMNS + " from inbound_message "
+            + "where id = $1 or wamid = $2";
+
+    private static final String CLAIM_RECEIPTS = "with due as (select id from inbound_message "
+            + "where sender = $1 and read_state = 'pending' and read_next_attempt_at <= $2 "
+            + "order by read_next_attempt_at, id limit $3 for update skip locked) "
+            + "update inbound_message m set read_next_attempt_at = $4 from due where m.id = due.id "
+            + "returning m.id, m.wamid, m.from_phone, m.sender, m.read_typing, m.read_attempts, m.read_requested_at";
+
+    /** Only a row still pending changes: the first record wins if two replicas ever raced on one. */
+    private static final String RECORD_RECEIPT = "update inbound_message set read_state = $2, "
+            + "read_at = case when $2 = 'sent' then $3 else read_at end, read_attempts = read_attempts + $4, "
+            + "read_next_attempt_at = $5, read_error_code = $6, read_error_title = $7 "
+            + "where id = $1 and read_state = 'pending' returning id";
+
+    /** A customer message as a webhook brought it. */
+    public record NewInbound(String wamid, String phoneNumberId, String sender, String fromPhone, String fromUserId,
+            String type, JsonObject content, String contextWamid, boolean freeEntryPoint, Instant sentAt) {
+    }
+
+    /** A pending read receipt, claimed for sending. */
+    public record DueReceipt(UUID id, String wamid, String phone, String sender, boolean typing, int attempts,
+            Instant requestedAt) {
+    }
+
+    /**
+     * How a read receipt ended, or when it is due again.
+     *
+     * @param state {@code sent}, {@code failed}, or {@code pending} (a retry at {@code nextAttemptAt})
+     * @param countAttempt whether the call reached the API
+     */
+    public record ReceiptResult(UUID id, String state, boolean countAttempt, Instant nextAttemptAt, Integer errorCode,
+            String errorTitle) {
+    }
+
+    private final Pool pool;
+
+    InboundMessages(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** @return our id for the message, or null when that wamid was stored before (a redelivery) */
+    public Uni<UUID> store(SqlClient tx, UUID id, NewInbound m, Instant now) {
+        return tx.preparedQuery(STORE).execute(Tuple.tuple().addUUID(id).addString(m.wamid())
+                .addString(m.phoneNumberId()).addString(m.sender()).addString(m.fromPhone()).addString(m.fromUserId())
+                .addString(m.type()).addValue(m.content()).addString(m.contextWamid()).addBoolean(m.freeEntryPoint())
+                .addOffsetDateTime(Times.utc(m.sentAt())).addOffsetDateTime(Times.utc(now)))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getUUID("id") : null);
+    }
+
+    /**
+     * Asks for the read receipt of a message found by our id or its wamid, once.
+     *
+     * @return its read state when this request is the one that asked; null when nothing changed
+     */
+    public Uni<ReadState> requestRead(SqlClient client, UUID id, String wamid, boolean typing, Instant now) {
+        return client.preparedQuery(REQUEST_READ)
+                .execute(Tuple.tuple().addUUID(id).addString(wamid).addOffsetDateTime(Times.utc(now)).addBoolean(typing))
+                .map(InboundMessages::firstState);
+    }
+
+    /** Asks through the pool (its own statement). */
+    public Uni<ReadState> requestRead(UUID id, String wamid, boolean typing, Instant now) {
+        return requestRead(pool, id, wamid, typing, now);
+    }
+
+    /** The read state of a message found by our id or its wamid; null when there is none. */
+    public Uni<ReadState> readState(UUID id, String wamid) {
+        return pool.preparedQuery(READ_STATE).execute(Tuple.tuple().addUUID(id).addString(wamid))
+                .map(InboundMessages::firstState);
+    }
+
+    /** Takes up to {@code limit} due read receipts of one sender, oldest request first, for {@code lease}. */
+    public Uni<List<DueReceipt>> claimReceipts(String sender, int limit, Instant now, Duration lease) {
+        if (limit <= 0) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.withTransaction(tx -> tx.preparedQuery(CLAIM_RECEIPTS)
+                .execute(Tuple.of(sender, Times.utc(now), limit, Times.utc(now.plus(lease)))))
+                .map(rows -> {
+                    List<DueReceipt> claimed = new ArrayList<>();
+                    rows.forEach(row -> claimed.add(new DueReceipt(row.getUUID("id"), row.getString("wamid"),
+                            row.getString("from_phone"), row.getString("sender"), row.getBoolean("read_typing"),
+                            row.getInteger("read_attempts"), Times.instant(row.getOffsetDateTime("read_requested_at")))));
+                    return claimed;
+                });
+    }
+
+    /**
+     * Records read-receipt results inside the caller's transaction.
+     *
+     * @return per result, in order, whether it changed its row (a row no longer pending is left alone)
+     */
+    public Uni<boolean[]> recordReceipts(SqlClient tx, List<ReceiptResult> results, Instant now) {
+        List<Tuple> updates = new ArrayList<>(results.size());
+        for (ReceiptResult r : results) {
+            updates.add(Tuple.tuple().addUUID(r.id()).addString(r.state())
+                    .addOffsetDateTime("sent".equals(r.state()) ? Times.utc(now) : null)
+                    .addInteger(r.countAttempt() ? 1 : 0).addOffsetDateTime(Times.utc(r.nextAttemptAt()))
+                    .addInteger(r.errorCode()).addString(r.errorTitle()));
+        }
+        return tx.preparedQuery(RECORD_RECEIPT).executeBatch(updates).map(first -> {
+            boolean[] changed = new boolean[results.size()];
+            RowSet<Row> result = first;
+            for (int i = 0; i < changed.length; i++) {
+                changed[i] = result.rowCount() > 0;
+                result = result.next();
+            }
+            return changed;
+        });
+    }
+
+    private static ReadState firstState(RowSet<Row> rows) {
+        return rows.iterator().hasNext() ? ReadState.of(rows.iterator().next()) : null;
+    }
+}
