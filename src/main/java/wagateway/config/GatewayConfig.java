@@ -267,6 +267,15 @@ public interface GatewayConfig {
         /** Replies older than this margin before the window closes are treated as closed. */
         @WithDefault("PT1M")
         Duration windowSafetyMargin();
+
+        /**
+         * The arrival jitter the per-sender pacing tolerates: sends go one every {@code (1 s + margin) /
+         * messages-per-second}, so no second at the Cloud API sees more than {@code messages-per-second} arrivals
+         * while requests reach it within this much of each other's delay. A sender sustains
+         * {@code messages-per-second / (1 + margin)} per second (0.96× with the default).
+         */
+        @WithDefault("PT0.04S")
+        Duration rateSafetyMargin();
     }
 
     interface Media {

@@ -1,5 +1,6 @@
 package wagateway.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,12 @@ public final class GatewayConfigValidator {
         if (config.messagingLimit().dailyUniqueRecipients() < 0) {
             problems.add("gateway.messaging-limit.daily-unique-recipients must be 0 (unlimited) or more");
         }
-        if (config.dispatch().lease().compareTo(java.time.Duration.ofSeconds(30)) < 0) {
+        if (config.dispatch().lease().compareTo(Duration.ofSeconds(30)) < 0) {
             problems.add("gateway.dispatch.lease must be at least PT30S (a batch starts only with 15 s of lease left)");
+        }
+        Duration margin = config.dispatch().rateSafetyMargin();
+        if (margin.isNegative() || margin.compareTo(Duration.ofMillis(500)) > 0) {
+            problems.add("gateway.dispatch.rate-safety-margin must be between PT0S and PT0.5S, was " + margin);
         }
         if (config.dispatch().batchSize() < 1 || config.dispatch().maxAttempts() < 1) {
             problems.add("gateway.dispatch.batch-size and gateway.dispatch.max-attempts must be at least 1");

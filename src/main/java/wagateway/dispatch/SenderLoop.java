@@ -3,6 +3,7 @@ package wagateway.dispatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,12 +26,12 @@ import wagateway.message.OutboundQueue;
 import wagateway.message.Outcome;
 import wagateway.receipt.ReadReceipts;
 import wagateway.support.CoalescingRunner;
+import wagateway.throttle.SendPacer;
 import wagateway.throttle.SenderLeases;
-import wagateway.throttle.SlidingWindowRateLimiter;
 
 /**
  * The loop of one sender: claim → rules → throttle → send → record. Read receipts go in the same batches,
- * through the same limiter, breaker check and lease: only the replica driving a sender calls the API for it.
+ * through the same pacing, breaker check and lease: only the replica driving a sender calls the API for it.
  * Ticks run one at a time ({@link CoalescingRunner}); up to {@link #BATCHES_IN_FLIGHT} claimed batches are out
  * at once.
  */
@@ -39,14 +40,17 @@ final class SenderLoop {
     /** A batch starts only while our sender lease has at least this long to run. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(15);
 
-    /** Concurrent Cloud API calls per sender batch. */
-    static final int SEND_CONCURRENCY = 64;
+    /**
+     * How far ahead sends are scheduled: a claim is made while the last batch's sends still wait for their
+     * instants, so the claim and record transactions never leave the sender idle.
+     */
+    static final Duration LOOKAHEAD = Duration.ofMillis(250);
 
     /**
      * Batches of one sender in flight at once. A batch is claim → sends → record; with one at a time the sender
      * idles through every claim and record transaction and waits for the slowest answer of each batch
      * (measured: about a second per 100-message cycle under load, capping one sender far below 1,000 mps). The
-     * next claim starts while earlier sends are out; the rate limiter still counts every call, and claims stay
+     * next claim starts while earlier sends are out; the pacer still spaces every call, and claims stay
      * serial (one tick at a time), so no row is claimed twice.
      */
     static final int BATCHES_IN_FLIGHT = 4;
@@ -60,7 +64,15 @@ final class SenderLoop {
     private final String sender;
     private final Shared shared;
     private final GatewayConfig.Sender settings;
-    private final SlidingWindowRateLimiter limiter;
+    private final SendPacer pacer;
+    /**
+     * Cloud API calls planned or out: at most a second's worth ({@code messages-per-second}), whatever the
+     * latency.
+     */
+    private final AtomicInteger calls = new AtomicInteger();
+    /** Sends waiting for the pacer to let them depart, in order. Guarded by itself. */
+    private final ArrayDeque<Runnable> departures = new ArrayDeque<>();
+    private boolean departureTimerSet;
     private final CoalescingRunner ticks;
     /** Batches sent and not yet recorded ({@link #BATCHES_IN_FLIGHT}). */
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -74,7 +86,7 @@ final class SenderLoop {
         this.sender = sender;
         this.shared = shared;
         this.settings = shared.config().senders().get(sender);
-        this.limiter = new SlidingWindowRateLimiter(settings.messagesPerSecond(), Duration.ofSeconds(1));
+        this.pacer = new SendPacer(settings.messagesPerSecond(), shared.config().dispatch().rateSafetyMargin());
         this.ticks = new CoalescingRunner(this::tick,
                 failure -> Log.errorf(failure,
                         "Dispatch batch of sender %s failed; its rows return to the queue when their lease ends",
@@ -123,12 +135,12 @@ final class SenderLoop {
         if (inFlight.get() >= BATCHES_IN_FLIGHT) {
             return Uni.createFrom().item(false); // the next recorded batch wakes the loop
         }
-        int permits = limiter.available(now);
-        if (permits == 0) {
-            Instant next = limiter.nextAvailable(now);
-            if (next != null) {
-                wakeAt(next, now);
-            }
+        int waiting = waiting();
+        int permits = Math.min(pacer.available(LOOKAHEAD, waiting), pacer.limit() - calls.get());
+        if (permits <= 0) {
+            if (calls.get() < pacer.limit()) {
+                wakeIn(pacer.untilAvailable(LOOKAHEAD, waiting));
+            } // else the next batch that ends wakes the loop
             return Uni.createFrom().item(false);
         }
         int wanted = Math.min(permits, shared.config().dispatch().batchSize());
@@ -155,13 +167,13 @@ final class SenderLoop {
     }
 
     /**
-     * Starts a claimed batch and returns: the loop may claim the next one while these calls are out. Its slots
+     * Starts a claimed batch and returns: the loop may claim the next one while these calls are out. Its instants
      * are taken before this returns, so the next tick sees them gone.
      */
     private void startBatch(List<ClaimRules.ToSend> toSend, List<DueReceipt> receipts) {
         inFlight.incrementAndGet();
         // the root of a background chain: its failures are handled here; deferred, so a failure while the
-        // batch is set up (slots, request bodies) also ends in batchDone
+        // batch is set up (instants, request bodies) also ends in batchDone
         Uni.createFrom().deferred(() -> sendBatch(toSend, receipts)).subscribe().with(done -> batchDone(), failure -> {
             Log.errorf(failure, "Dispatch batch of sender %s failed; its rows return to the queue when their lease ends",
                     sender);
@@ -176,20 +188,17 @@ final class SenderLoop {
         }
     }
 
-    /** Sends messages and read receipts concurrently, each on its own rate-limiter slot, then records both. */
+    /** Sends messages and read receipts, each when the pacer lets it depart, then records both. */
     private Uni<Void> sendBatch(List<ClaimRules.ToSend> toSend, List<DueReceipt> receipts) {
-        int[] slots = limiter.acquire(shared.clock().instant(), toSend.size() + receipts.size());
+        calls.addAndGet(toSend.size() + receipts.size());
         List<Uni<Outcome>> sends = new ArrayList<>(toSend.size());
-        for (int i = 0; i < toSend.size(); i++) {
-            int slot = slots[i];
-            // the slot stays taken until a window after the answer: see SlidingWindowRateLimiter
-            sends.add(send(toSend.get(i)).onTermination().invoke(() -> limiter.completed(slot, shared.clock().instant())));
+        for (ClaimRules.ToSend message : toSend) {
+            sends.add(departure().chain(() -> send(message)).onTermination().invoke(calls::decrementAndGet));
         }
         List<Uni<ReadReceipts.Result>> reads = new ArrayList<>(receipts.size());
-        for (int i = 0; i < receipts.size(); i++) {
-            int slot = slots[toSend.size() + i];
-            reads.add(shared.readReceipts().send(settings, receipts.get(i), shared.clock().instant())
-                    .onTermination().invoke(() -> limiter.completed(slot, shared.clock().instant())));
+        for (DueReceipt receipt : receipts) {
+            reads.add(departure().chain(() -> shared.readReceipts().send(settings, receipt, shared.clock().instant()))
+                    .onTermination().invoke(calls::decrementAndGet));
         }
         // HTTP calls only (no session is shared), so both groups run at once
         return Uni.combine().all().unis(all(sends), all(reads)).asTuple().chain(done -> {
@@ -201,11 +210,53 @@ final class SenderLoop {
         });
     }
 
+    /** Completes when the pacer lets one more send depart; sends depart in the order they asked. */
+    private Uni<Void> departure() {
+        return Uni.createFrom().emitter(emitter -> {
+            synchronized (departures) {
+                departures.add(() -> emitter.complete(null));
+            }
+            departNow();
+        });
+    }
+
+    /** Lets out every send the pacer allows now; a timer comes back for the rest. */
+    private void departNow() {
+        List<Runnable> go = new ArrayList<>();
+        synchronized (departures) {
+            long wait = 0;
+            while (!departures.isEmpty()) {
+                wait = pacer.depart(System.nanoTime());
+                if (wait > 0) {
+                    break;
+                }
+                go.add(departures.poll());
+            }
+            if (!departures.isEmpty() && !departureTimerSet) {
+                departureTimerSet = true;
+                shared.vertx().setTimer(Math.max(1, wait / 1_000_000), id -> {
+                    synchronized (departures) {
+                        departureTimerSet = false;
+                    }
+                    departNow();
+                });
+            }
+        }
+        go.forEach(Runnable::run);
+    }
+
+    private int waiting() {
+        synchronized (departures) {
+            return departures.size();
+        }
+    }
+
+    /** Every call of a batch at once: the pacer spaces them, and bounds how many are out. */
     private static <T> Uni<List<T>> all(List<Uni<T>> calls) {
         if (calls.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return Multi.createFrom().iterable(calls).onItem().transformToUni(u -> u).merge(SEND_CONCURRENCY)
+        return Multi.createFrom().iterable(calls).onItem().transformToUni(u -> u).merge(calls.size())
                 .collect().asList();
     }
 
@@ -232,13 +283,12 @@ final class SenderLoop {
         return shared.leases().pause(sender, until, "access token refused");
     }
 
-    private void wakeAt(Instant at, Instant now) {
+    private void wakeIn(long nanos) {
         if (timerSet) {
             return;
         }
         timerSet = true;
-        long delay = Math.max(1, Duration.between(now, at).toMillis());
-        shared.vertx().setTimer(delay, id -> {
+        shared.vertx().setTimer(Math.max(1, nanos / 1_000_000), id -> {
             timerSet = false;
             wake();
         });
