@@ -89,10 +89,6 @@ public final class SlidingWindowRateLimiter {
         return earliest == IN_FLIGHT ? null : Instant.ofEpochSecond(0, earliest);
     }
 
-    public int limit() {
-        return busyUntil.length;
-    }
-
     private static long nanos(Instant instant) {
         return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
