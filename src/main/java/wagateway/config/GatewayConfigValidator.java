@@ -1,5 +1,6 @@
 package wagateway.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class GatewayConfigValidator {
         if (config.messagingLimit().dailyUniqueRecipients() < 0) {
             problems.add("gateway.messaging-limit.daily-unique-recipients must be 0 (unlimited) or more");
         }
-        if (config.dispatch().lease().compareTo(java.time.Duration.ofSeconds(30)) < 0) {
+        if (config.dispatch().lease().compareTo(Duration.ofSeconds(30)) < 0) {
             problems.add("gateway.dispatch.lease must be at least PT30S (a batch starts only with 15 s of lease left)");
         }
         if (config.dispatch().batchSize() < 1 || config.dispatch().maxAttempts() < 1) {
@@ -75,7 +76,7 @@ public final class GatewayConfigValidator {
             problems.add("gateway.webhook.apply-batch-size must be between 1 and 10000, was "
                     + config.webhook().applyBatchSize());
         }
-        if (config.cloudApi().timeout().compareTo(java.time.Duration.ofSeconds(15)) >= 0) {
+        if (config.cloudApi().timeout().compareTo(Duration.ofSeconds(15)) >= 0) {
             // a batch starts only with 15 s of sender lease left (MessageDispatcher.LEASE_MARGIN): a longer
             // call could outlive the lease and let another replica drive the same number meanwhile
             problems.add("gateway.cloud-api.timeout must be shorter than PT15S, was " + config.cloudApi().timeout());
@@ -108,7 +109,7 @@ public final class GatewayConfigValidator {
         return problems;
     }
 
-    private static boolean notPositive(java.time.Duration d) {
+    private static boolean notPositive(Duration d) {
         return d.isZero() || d.isNegative();
     }
 }
