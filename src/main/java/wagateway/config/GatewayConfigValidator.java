@@ -80,7 +80,7 @@ public final class GatewayConfigValidator {
             problems.add("gateway.webhook.apply-batch-size must be between 1 and 10000, was "
                     + config.webhook().applyBatchSize());
         }
-        if (config.cloudApi().timeout().compareTo(java.time.Duration.ofSeconds(15)) >= 0) {
+        if (config.cloudApi().timeout().compareTo(Duration.ofSeconds(15)) >= 0) {
             // a batch starts only with 15 s of sender lease left (MessageDispatcher.LEASE_MARGIN): a longer
             // call could outlive the lease and let another replica drive the same number meanwhile
             problems.add("gateway.cloud-api.timeout must be shorter than PT15S, was " + config.cloudApi().timeout());
@@ -113,7 +113,7 @@ public final class GatewayConfigValidator {
         return problems;
     }
 
-    private static boolean notPositive(java.time.Duration d) {
+    private static boolean notPositive(Duration d) {
         return d.isZero() || d.isNegative();
     }
 }

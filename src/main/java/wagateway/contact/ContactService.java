@@ -15,23 +15,17 @@ import wagateway.contact.api.ContactView;
 import wagateway.contact.api.ContactView.ConsentRecordView;
 import wagateway.contact.api.ContactView.ConsentView;
 
-/**
- * Contacts and consent (spec §2 "Contacts and consent", §3 rules 1–2): the consent API's use cases, and the
- * entry points the dispatcher calls after a synchronous Cloud API answer ({@link #closeWindow},
- * {@link #recordMarketingOptOut}), each in its own transaction.
- */
+/** Contacts and consent (spec §2 "Contacts and consent", §3 rules 1–2): the consent API's use cases. */
 @ApplicationScoped
 public class ContactService {
 
     private final Pool pool;
     private final ConsentLedger ledger;
-    private final ContactStore store;
     private final Clock clock;
 
-    ContactService(Pool pool, ConsentLedger ledger, ContactStore store, Clock clock) {
+    ContactService(Pool pool, ConsentLedger ledger, Clock clock) {
         this.pool = pool;
         this.ledger = ledger;
-        this.store = store;
         this.clock = clock;
     }
 
@@ -59,27 +53,6 @@ public class ContactService {
                 .onItem().ifNotNull().transformToUni(contact -> ConsentEvent
                         .<ConsentEvent> list("phone = ?1 order by id", phone)
                         .map(history -> view(contact, history))));
-    }
-
-    /**
-     * A Cloud API 131047 (re-engagement) answer at {@code at}: the window is closed in our records too
-     * (spec §3.2), unless the customer wrote after that.
-     */
-    public Uni<Void> closeWindow(String phone, String sender, Instant at) {
-        return pool.withTransaction(tx -> store.closeWindow(tx, phone, sender, at, clock.instant()));
-    }
-
-    /**
-     * A marketing-only opt-out the customer made in WhatsApp, learnt from a Cloud API answer (131050) or
-     * webhook; recorded once per evidence.
-     *
-     * @param source e.g. {@code cloud_api_131050}
-     * @param evidence the wamid or error reference that shows it
-     */
-    public Uni<Void> recordMarketingOptOut(String phone, String source, String evidence) {
-        var change = ConsentChange.fromWhatsApp(phone, ConsentChange.OPTED_OUT, ConsentChange.SCOPE_MARKETING, source,
-                evidence, clock.instant(), null);
-        return pool.withTransaction(tx -> ledger.record(tx, change)).replaceWithVoid();
     }
 
     private ContactView view(Contact contact, List<ConsentEvent> history) {

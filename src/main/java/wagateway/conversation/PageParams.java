@@ -1,5 +1,6 @@
 package wagateway.conversation;
 
+import java.time.DateTimeException;
 import java.util.List;
 import java.util.UUID;
 
@@ -36,7 +37,7 @@ final class PageParams {
                 throw new IllegalArgumentException("not a phone");
             }
             return cursor;
-        } catch (IllegalArgumentException | java.time.DateTimeException | ArithmeticException e) {
+        } catch (IllegalArgumentException | DateTimeException | ArithmeticException e) {
             errors.add(new Problem.FieldError("after", "not a cursor from a previous page"));
             return null;
         }

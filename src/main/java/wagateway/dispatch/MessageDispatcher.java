@@ -66,10 +66,6 @@ public class MessageDispatcher {
         signal.onWake(this::wakeAll);
     }
 
-    public String owner() {
-        return owner;
-    }
-
     /**
      * One slow tick: renew leases, put back rows of crashed replicas, refresh the depth gauge, wake every sender we
      * hold. Returned to the scheduler, which owns the subscription.

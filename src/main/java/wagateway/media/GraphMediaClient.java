@@ -1,19 +1,20 @@
 package wagateway.media;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Timeout;
+import jakarta.enterprise.util.TypeLiteral;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
+import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
@@ -30,11 +31,11 @@ import wagateway.config.GatewayConfig;
 /**
  * The Cloud API's media endpoints: {@code GET /{media-id}} (describe: download URL, type, sha256, size),
  * {@code POST /{phone-number-id}/media} (upload, streamed from the spooled file) and
- * {@code DELETE /{media-id}}, plus the download itself. Guarded like {@link wagateway.cloudapi.CloudApiClient}:
- * a timeout on the small calls and a circuit breaker per call kind (SmallRye gives each method its own; a shared
- * name may not span methods), apart from the send breaker, so that a slow media host cannot stop sending. Uploads and downloads
- * have an idle timeout instead of a total
- * one: a 100 MB file may take minutes, but never long silences. No retry here: the caller decides.
+ * {@code DELETE /{media-id}}, plus the download itself. Guarded like {@link wagateway.cloudapi.CloudApiClient},
+ * declared once in {@link #guard}: a timeout on the small calls and a circuit breaker per call kind, apart from
+ * the send breaker, so that a slow media host cannot stop sending. Uploads and downloads have an idle timeout
+ * instead of a total one: a 100 MB file may take minutes, but never long silences. No retry here: the caller
+ * decides.
  *
  * <p>
  * The REST client is not used because it would buffer bodies; Vert.x's clients stream them.
@@ -47,10 +48,16 @@ public class GraphMediaClient {
     private final GatewayConfig config;
     private final ObjectMapper mapper;
     private final long idleTimeoutMs;
+    private final TypedGuard<Uni<GraphReply>> describeGuard;
+    private final TypedGuard<Uni<GraphReply>> deleteGuard;
+    private final TypedGuard<Uni<GraphReply>> uploadGuard;
 
     GraphMediaClient(Vertx vertx, GatewayConfig config, ObjectMapper mapper) {
         this.config = config;
         this.mapper = mapper;
+        this.describeGuard = guard("describe", true);
+        this.deleteGuard = guard("delete", true);
+        this.uploadGuard = guard("upload", false);
         this.idleTimeoutMs = config.media().transferIdleTimeout().toMillis();
         int connectTimeout = (int) config.cloudApi().timeout().toMillis();
         this.web = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(connectTimeout)
@@ -64,31 +71,46 @@ public class GraphMediaClient {
         http.close();
     }
 
+    /**
+     * The fault tolerance of one call kind, the same for all: a circuit breaker of its own (20 calls, opens at
+     * half failed, half-opens after 5 s, closes after 2 successes) and, for the small calls, a 10 s timeout. Its
+     * description names the metrics ({@code method} tag) as annotations on the method would; the name puts the
+     * breaker under {@code CircuitBreakerMaintenance}.
+     */
+    private static TypedGuard<Uni<GraphReply>> guard(String call, boolean timeout) {
+        String name = GraphMediaClient.class.getName() + "." + call;
+        var builder = TypedGuard.create(new TypeLiteral<Uni<GraphReply>>() {
+        }).withDescription(name)
+                .withCircuitBreaker().requestVolumeThreshold(20).failureRatio(0.5).delay(5, ChronoUnit.SECONDS)
+                .successThreshold(2).name(name).done();
+        if (timeout) {
+            builder = builder.withTimeout().duration(10, ChronoUnit.SECONDS).done();
+        }
+        return builder.build();
+    }
+
     /** {@code GET /{version}/{media-id}}. */
-    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, successThreshold = 2)
     public Uni<GraphReply> describe(GatewayConfig.Sender sender, String mediaId) {
-        return web.getAbs(graph(mediaId)).bearerTokenAuthentication(sender.accessToken())
+        return describeGuard.get(() -> web.getAbs(graph(mediaId)).bearerTokenAuthentication(sender.accessToken())
                 .addQueryParam("phone_number_id", sender.phoneNumberId())
-                .timeout(config.cloudApi().timeout().toMillis()).send().map(this::reply);
+                .timeout(config.cloudApi().timeout().toMillis()).send().map(this::reply));
     }
 
     /** {@code DELETE /{version}/{media-id}}. */
-    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, successThreshold = 2)
     public Uni<GraphReply> delete(GatewayConfig.Sender sender, String mediaId) {
-        return web.deleteAbs(graph(mediaId)).bearerTokenAuthentication(sender.accessToken())
+        return deleteGuard.get(() -> web.deleteAbs(graph(mediaId)).bearerTokenAuthentication(sender.accessToken())
                 .addQueryParam("phone_number_id", sender.phoneNumberId())
-                .timeout(config.cloudApi().timeout().toMillis()).send().map(this::reply);
+                .timeout(config.cloudApi().timeout().toMillis()).send().map(this::reply));
     }
 
     /** {@code POST /{version}/{phone-number-id}/media}: the file part is read from disk as it is sent. */
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS, successThreshold = 2)
     public Uni<GraphReply> upload(GatewayConfig.Sender sender, Path file, String mimeType, String filename) {
-        MultipartForm form = MultipartForm.create().attribute("messaging_product", "whatsapp").attribute("type", mimeType)
-                .binaryFileUpload("file", filename, file.toString(), mimeType);
-        return web.postAbs(graph(sender.phoneNumberId() + "/media")).bearerTokenAuthentication(sender.accessToken())
-                .idleTimeout(idleTimeoutMs).sendMultipartForm(form).map(this::reply);
+        return uploadGuard.get(() -> {
+            MultipartForm form = MultipartForm.create().attribute("messaging_product", "whatsapp")
+                    .attribute("type", mimeType).binaryFileUpload("file", filename, file.toString(), mimeType);
+            return web.postAbs(graph(sender.phoneNumberId() + "/media")).bearerTokenAuthentication(sender.accessToken())
+                    .idleTimeout(idleTimeoutMs).sendMultipartForm(form).map(this::reply);
+        });
     }
 
     /**
@@ -97,27 +119,27 @@ public class GraphMediaClient {
      * (at most {@value #MAX_REDIRECTS}) rather than by the client, so that the token only goes to the host
      * Graph named: a redirect to another host (a CDN) gets no secret.
      */
-    public io.vertx.core.Future<HttpClientResponse> download(GatewayConfig.Sender sender, String url) {
-        return fetch(sender, url, java.net.URI.create(url).getHost(), 0);
+    public Future<HttpClientResponse> download(GatewayConfig.Sender sender, String url) {
+        return fetch(sender, url, URI.create(url).getHost(), 0);
     }
 
     static final int MAX_REDIRECTS = 3;
 
-    private io.vertx.core.Future<HttpClientResponse> fetch(GatewayConfig.Sender sender, String url, String tokenHost,
+    private Future<HttpClientResponse> fetch(GatewayConfig.Sender sender, String url, String tokenHost,
             int hops) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
                 .setIdleTimeout(idleTimeoutMs).setFollowRedirects(false);
-        if (tokenHost != null && tokenHost.equalsIgnoreCase(java.net.URI.create(url).getHost())) {
+        if (tokenHost != null && tokenHost.equalsIgnoreCase(URI.create(url).getHost())) {
             options.putHeader("Authorization", "Bearer " + sender.accessToken());
         }
         return http.request(options).compose(request -> request.send()).compose(response -> {
             String location = response.getHeader("Location");
             if (response.statusCode() / 100 == 3 && location != null && hops < MAX_REDIRECTS) {
-                String next = java.net.URI.create(url).resolve(location).toString();
+                String next = URI.create(url).resolve(location).toString();
                 return response.body().compose(drained -> fetch(sender, next, tokenHost, hops + 1));
             }
             response.pause();
-            return io.vertx.core.Future.succeededFuture(response);
+            return Future.succeededFuture(response);
         });
     }
 

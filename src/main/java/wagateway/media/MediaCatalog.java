@@ -2,6 +2,7 @@ package wagateway.media;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -83,7 +84,7 @@ public class MediaCatalog {
         String sender = row.getString("sender");
         if (sender == null) {
             sender = config.senders().entrySet().stream().filter(e -> e.getValue().phoneNumberId().equals(phoneNumberId))
-                    .map(java.util.Map.Entry::getKey).findFirst().orElse(null);
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
         }
         Instant sentAt = row.getOffsetDateTime("sent_at").toInstant();
         return Optional.of(new StoredMedia(mediaId, StoredMedia.Origin.INBOUND, sender, phoneNumberId,

@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import wagateway.support.BearerToken;
 import wagateway.web.ApiKeys;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
@@ -59,9 +60,7 @@ public class MediaDownloadRoute {
     }
 
     private void download(RoutingContext rc) {
-        String header = rc.request().getHeader("Authorization");
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        if (apiKeys.authenticate(key).isEmpty()) {
+        if (apiKeys.authenticate(BearerToken.from(rc.request().getHeader("Authorization"))).isEmpty()) {
             rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"wagateway\"");
             problem(rc, Problem.of(null, "Unauthorized", 401, null));
             return;

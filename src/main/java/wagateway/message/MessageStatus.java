@@ -32,18 +32,9 @@ public enum MessageStatus {
         return rank;
     }
 
-    public boolean terminal() {
-        return terminal;
-    }
-
     /** Wire and database name: lower case. */
     public String value() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** Still waiting in the queue: may be cancelled. */
-    public boolean cancellable() {
-        return this == SCHEDULED || this == QUEUED;
     }
 
     /**

@@ -10,10 +10,6 @@ public sealed interface PolicyDecision {
     record Send(boolean businessInitiated, boolean useFallback, String category) implements PolicyDecision {
     }
 
-    /** Not now: try again at {@code until} (messaging limit, throughput, pair rate). */
-    record Defer(java.time.Instant until, String reason) implements PolicyDecision {
-    }
-
     /** Never: the message ends {@code rejected} (or {@code expired}) with this reason. */
     record Reject(String reason) implements PolicyDecision {
 

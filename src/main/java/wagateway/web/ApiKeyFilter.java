@@ -6,6 +6,8 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import wagateway.support.BearerToken;
+
 /**
  * {@code Authorization: Bearer <api key>} on every {@code /v1} endpoint. A missing or wrong key gets a
  * 401 problem that says nothing about why. {@code /q/*}, {@code /webhooks/*} and {@code /sandbox/*} are
@@ -28,9 +30,7 @@ public class ApiKeyFilter {
         if (!path.equals("/v1") && !path.startsWith("/v1/")) {
             return null;
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        var caller = apiKeys.authenticate(key);
+        var caller = apiKeys.authenticate(BearerToken.from(request.getHeaderString(HttpHeaders.AUTHORIZATION)));
         if (caller.isEmpty()) {
             return Response.status(401)
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"wagateway\"")

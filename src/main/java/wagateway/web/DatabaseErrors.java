@@ -2,6 +2,7 @@ package wagateway.web;
 
 import java.net.ConnectException;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
 /** Recognises "the database is not there right now" among the shapes the reactive client reports it in. */
@@ -13,7 +14,7 @@ public final class DatabaseErrors {
     public static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof ClosedConnectionException
-                    || t instanceof io.netty.channel.ConnectTimeoutException) {
+                    || t instanceof ConnectTimeoutException) {
                 return true;
             }
             String message = t.getMessage();

@@ -103,17 +103,6 @@ public class WebhookInbox {
                 .map(rows -> rows.iterator().hasNext() && "failed".equals(rows.iterator().next().getString("state")));
     }
 
-    /** Oldest pending rows first. */
-    Uni<List<Long>> pendingIds(int limit) {
-        return pool.preparedQuery("select id from webhook_inbox where state = 'pending' order by id limit $1")
-                .execute(Tuple.of(limit))
-                .map(rows -> {
-                    List<Long> ids = new ArrayList<>();
-                    rows.forEach(row -> ids.add(row.getLong("id")));
-                    return ids;
-                });
-    }
-
     /** @return {pending, failed} row counts */
     Uni<long[]> counts() {
         return pool.query("select count(*) filter (where state = 'pending') as pending, "

@@ -38,6 +38,12 @@ class DatabaseDiscoveryTest {
     }
 
     @Test
+    void testsBringTheirOwnDatabase() {
+        // the test sources' TestDatabaseConfigSourceFactory does that; the application's discovery stays out
+        assertThat(DatabaseDiscovery.discover(name -> Optional.empty(), List.of("test"))).isEmpty();
+    }
+
+    @Test
     void normalisesPostgresSchemeForJdbc() {
         assertThat(DatabaseDiscovery.toJdbc("postgres://u@h/db")).isEqualTo("jdbc:postgresql://u@h/db");
     }

@@ -8,18 +8,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import io.smallrye.config.WithParentName;
 
 /**
  * The property names a {@link ConfigMapping} interface understands, read from the interface itself
- * (kebab-case of the method names, nested groups, {@code *} for a map key), and Quarkus's rule that turns a
- * property name into an environment variable name: upper case, every other character than a letter or a
- * digit becomes {@code _}.
+ * (kebab-case of the method names, nested groups, {@code *} for a map key) with their defaults, and Quarkus's
+ * rule that turns a property name into an environment variable name: upper case, every other character than a
+ * letter or a digit becomes {@code _}.
  */
 final class ConfigPropertyNames {
 
@@ -28,16 +29,24 @@ final class ConfigPropertyNames {
 
     /** @return names such as {@code gateway.senders.*.phone-number-id} */
     static Set<String> of(Class<?> mapping) {
+        return defaults(mapping).keySet();
+    }
+
+    /**
+     * @return every name of {@link #of}, with its {@link WithDefault} value (empty when it has none), in name
+     *         order
+     */
+    static Map<String, Optional<String>> defaults(Class<?> mapping) {
         ConfigMapping annotation = mapping.getAnnotation(ConfigMapping.class);
         if (annotation == null) {
             throw new IllegalArgumentException(mapping + " is not a @ConfigMapping");
         }
-        Set<String> names = new TreeSet<>();
+        Map<String, Optional<String>> names = new TreeMap<>();
         collect(mapping, annotation.prefix(), names);
         return names;
     }
 
-    private static void collect(Class<?> group, String prefix, Set<String> names) {
+    private static void collect(Class<?> group, String prefix, Map<String, Optional<String>> names) {
         for (Method method : group.getMethods()) {
             if (method.isDefault() || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0) {
                 continue;
@@ -45,20 +54,21 @@ final class ConfigPropertyNames {
             String name = method.isAnnotationPresent(WithParentName.class) ? prefix
                     : prefix + "." + (method.isAnnotationPresent(WithName.class) ? method.getAnnotation(WithName.class).value()
                             : kebab(method.getName()));
-            add(method.getGenericReturnType(), name, group, names);
+            add(method.getGenericReturnType(), name, group, method, names);
         }
     }
 
-    private static void add(Type type, String name, Class<?> group, Set<String> names) {
+    private static void add(Type type, String name, Class<?> group, Method method, Map<String, Optional<String>> names) {
         Class<?> raw = raw(type);
         if (raw == Optional.class) {
-            add(argument(type, 0), name, group, names);
+            add(argument(type, 0), name, group, method, names);
         } else if (Map.class.isAssignableFrom(raw)) {
-            add(argument(type, 1), name + ".*", group, names);
+            add(argument(type, 1), name + ".*", group, method, names);
         } else if (raw.isInterface() && raw.getName().startsWith(group.getPackageName())) {
             collect(raw, name, names); // a nested group
         } else {
-            names.add(name); // a leaf: scalar, duration, list ...
+            // a leaf: scalar, duration, list ...
+            names.put(name, Optional.ofNullable(method.getAnnotation(WithDefault.class)).map(WithDefault::value));
         }
     }
 

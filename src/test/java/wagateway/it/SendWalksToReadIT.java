@@ -7,8 +7,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;
+import wagateway.config.TestDatabaseResource;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,9 +19,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * Against the packaged application (and, unchanged, a native binary): the customer writes through the
  * sandbox, the business answers through the API, and the message walks to {@code read} on Meta-style
- * webhooks. Only public HTTP is used.
+ * webhooks. Only public HTTP is used. The application works in the test run's own fresh database
+ * ({@link TestDatabaseResource}).
  */
 @QuarkusIntegrationTest
+@WithTestResource(TestDatabaseResource.class)
 class SendWalksToReadIT {
 
     @Test

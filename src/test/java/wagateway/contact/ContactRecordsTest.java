@@ -1,5 +1,6 @@
 package wagateway.contact;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,19 +12,32 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
 import wagateway.webhook.MetaWebhooks;
 import wagateway.webhook.TestDb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The entry points the dispatcher calls after a synchronous Cloud API answer, each in its own transaction. */
+/**
+ * What a Cloud API answer teaches about a contact (a 131047 closes the window, a 131050 is a marketing opt-out),
+ * recorded inside the caller's transaction by {@link ContactStore} and {@link ConsentLedger}.
+ */
 @QuarkusTest
-class ContactServiceTest {
+class ContactRecordsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Inject
-    ContactService contacts;
+    Pool pool;
+
+    @Inject
+    ContactStore store;
+
+    @Inject
+    ConsentLedger ledger;
+
+    @Inject
+    Clock clock;
 
     @Test
     void closeWindowEndsAnOpenWindowAtTheGivenTime() {
@@ -31,7 +45,7 @@ class ContactServiceTest {
         MetaWebhooks.postApplied(MetaWebhooks.text(waId, "hello"));
         Instant at = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
 
-        contacts.closeWindow("+" + waId, "main", at).await().atMost(WAIT);
+        closeWindow("+" + waId, "main", at);
 
         Map<String, Object> contact = TestDb.row("select window_open_until, free_entry_point from contact where phone = ?",
                 "+" + waId);
@@ -46,23 +60,33 @@ class ContactServiceTest {
         Object window = TestDb.value("select window_open_until from contact where phone = ?", "+" + waId);
 
         // A 131047 reported for a time before the customer's last message changes nothing.
-        contacts.closeWindow("+" + waId, "main", Instant.now().minus(Duration.ofHours(1))).await().atMost(WAIT);
+        closeWindow("+" + waId, "main", Instant.now().minus(Duration.ofHours(1)));
         assertEquals(window, TestDb.value("select window_open_until from contact where phone = ?", "+" + waId));
         // An unknown contact is no error: its window was never open.
-        contacts.closeWindow("+" + MetaWebhooks.freshWaId(), "main", Instant.now()).await().atMost(WAIT);
+        closeWindow("+" + MetaWebhooks.freshWaId(), "main", Instant.now());
     }
 
     @Test
     void recordMarketingOptOutOncePerEvidence() {
         String phone = "+" + MetaWebhooks.freshWaId();
-        contacts.recordMarketingOptOut(phone, "cloud_api_131050", "wamid.A").await().atMost(WAIT);
-        contacts.recordMarketingOptOut(phone, "cloud_api_131050", "wamid.A").await().atMost(WAIT);
-        contacts.recordMarketingOptOut(phone, "cloud_api_131050", "wamid.B").await().atMost(WAIT);
+        recordMarketingOptOut(phone, "cloud_api_131050", "wamid.A");
+        recordMarketingOptOut(phone, "cloud_api_131050", "wamid.A");
+        recordMarketingOptOut(phone, "cloud_api_131050", "wamid.B");
 
         assertEquals(List.of("wamid.A", "wamid.B"), TestDb.rows("select evidence from consent_event where phone = ? "
                 + "and scope = 'marketing' and status = 'opted_out' and actor = 'whatsapp' order by id", phone).stream()
                 .map(r -> r.get("evidence")).toList());
         assertEquals(true, TestDb.value("select marketing_opted_out from contact where phone = ?", phone));
         assertEquals("none", TestDb.value("select consent_status from contact where phone = ?", phone));
+    }
+
+    private void closeWindow(String phone, String sender, Instant at) {
+        pool.withTransaction(tx -> store.closeWindow(tx, phone, sender, at, clock.instant())).await().atMost(WAIT);
+    }
+
+    private void recordMarketingOptOut(String phone, String source, String evidence) {
+        var change = ConsentChange.fromWhatsApp(phone, ConsentChange.OPTED_OUT, ConsentChange.SCOPE_MARKETING, source,
+                evidence, clock.instant(), null);
+        pool.withTransaction(tx -> ledger.record(tx, change)).await().atMost(WAIT);
     }
 }
