@@ -204,9 +204,12 @@ final class SenderLoop {
         return Uni.combine().all().unis(all(sends), all(reads)).asTuple().chain(done -> {
             List<Outcome> results = done.getItem1();
             List<ReadReceipts.Result> readDone = done.getItem2();
-            return pauseOnAuthError(results, readDone.stream().anyMatch(ReadReceipts.Result::authRefused))
-                    .chain(() -> shared.queue().record(results, shared.owner(), shared.clock().instant()))
-                    .chain(() -> shared.readReceipts().record(readDone, shared.clock().instant()));
+            Instant pause = pauseOnAuthError(results, readDone.stream().anyMatch(ReadReceipts.Result::authRefused));
+            // the outcomes first, the pause after: whoever sees the sender paused finds the batch recorded
+            return shared.queue().record(results, shared.owner(), shared.clock().instant())
+                    .chain(() -> shared.readReceipts().record(readDone, shared.clock().instant()))
+                    .chain(() -> pause == null ? Uni.createFrom().voidItem()
+                            : shared.leases().pause(sender, pause, "access token refused"));
         });
     }
 
@@ -269,18 +272,23 @@ final class SenderLoop {
                         shared.clock().instant(), ThreadLocalRandom.current()));
     }
 
-    private Uni<Void> pauseOnAuthError(List<Outcome> results, boolean readReceiptRefused) {
+    /**
+     * Pauses this loop at once when the Cloud API refused the sender's token (190/0).
+     *
+     * @return until when, to be written to the sender's lease (other replicas); null when there is no pause
+     */
+    private Instant pauseOnAuthError(List<Outcome> results, boolean readReceiptRefused) {
         boolean auth = readReceiptRefused || results.stream()
                 .anyMatch(o -> o instanceof Outcome.Retry r && ErrorClassifier.authRefused(r.code()));
         if (!auth) {
-            return Uni.createFrom().voidItem();
+            return null;
         }
         Instant until = shared.clock().instant().plus(shared.config().dispatch().authPause());
         pausedUntil = until;
         Log.errorf("Sender %s is PAUSED until %s: the Cloud API refused its access token (190/0). "
                 + "Rotate gateway.senders.%s.access-token; its queue is kept.", sender, until, sender);
         shared.metrics().counter("wagateway_sender_paused_total", "sender", sender).increment();
-        return shared.leases().pause(sender, until, "access token refused");
+        return until;
     }
 
     private void wakeIn(long nanos) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
@@ -55,6 +57,9 @@ public class MessageIntakeService {
     private final MessagePolicy policy;
     private final MeterRegistry metrics;
     private final QueueSignal signal;
+    private final AcceptGroups groups;
+    /** Accepted messages by type: looked up once per type, not per request. */
+    private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
 
     MessageIntakeService(QueueSignal signal, MessageRequestValidator validator, MessageRepository repository,
             RecipientRepository recipients,
@@ -70,6 +75,8 @@ public class MessageIntakeService {
         this.mapper = mapper;
         this.policy = new MessagePolicy(config.dispatch().windowSafetyMargin());
         this.metrics = metrics;
+
+        this.groups = new AcceptGroups(this::earlyRefusal, repository::insert, signal::accepted);
     }
 
     /** The answer to one accepted request: a new message (202) or the replay of an earlier one (200). */
@@ -91,22 +98,19 @@ public class MessageIntakeService {
             return Uni.createFrom().failure(new ProblemException(invalid(result.errors())));
         }
         NewMessage message = result.message();
-        return earlyRefusal(List.of(message)).chain(refusals -> {
-            String reason = refusals.get(0);
-            if (reason != null) {
-                metrics.counter("wagateway_messages_refused_total", "reason", reason).increment();
-                return Uni.createFrom().failure(new ProblemException(refused(reason)));
+        return groups.submit(message).chain(outcome -> {
+            if (outcome instanceof AcceptGroups.Result.Refused refused) {
+                metrics.counter("wagateway_messages_refused_total", "reason", refused.reason()).increment();
+                return Uni.createFrom().failure(new ProblemException(refused(refused.reason())));
             }
-            return repository.insert(List.of(message)).chain(inserted -> {
-                if (!inserted.isEmpty()) {
-                    signal.accepted();
-                    metrics.counter("wagateway_messages_accepted_total", "type", message.type()).increment();
-                    return Uni.createFrom().item(new Accepted(accepted(message), false));
-                }
-                // a concurrent request with the same key won the insert: answer as a replay of it
-                return repository.findByIdempotencyKey(caller, idempotencyKey)
-                        .map(existing -> replay(existing.orElseThrow(), hash));
-            });
+            if (outcome instanceof AcceptGroups.Result.Inserted) {
+                accepted.computeIfAbsent(message.type(),
+                        type -> metrics.counter("wagateway_messages_accepted_total", "type", type)).increment();
+                return Uni.createFrom().item(new Accepted(accepted(message), false));
+            }
+            // a concurrent request with the same key won the insert: answer as a replay of it
+            return repository.findByIdempotencyKey(caller, idempotencyKey)
+                    .map(existing -> replay(existing.orElseThrow(), hash));
         });
     }
 

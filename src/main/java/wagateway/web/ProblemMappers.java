@@ -37,6 +37,11 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public RestResponse<Problem> problem(ProblemException e) {
+        if (e.problem().getStatus() == 503) {
+            // every 503 says when to come back: a shed request must not be retried in a tight loop
+            return RestResponse.ResponseBuilder.<Problem> create(503).entity(e.problem()).type(Problem.MEDIA_TYPE)
+                    .header("Retry-After", "1").build();
+        }
         return respond(e.problem());
     }
 
