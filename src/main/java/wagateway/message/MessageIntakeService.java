@@ -95,7 +95,7 @@ public class MessageIntakeService {
     private Uni<Accepted> acceptNew(SendMessageRequest request, String caller, String idempotencyKey, String hash) {
         var result = validator.validate(request, caller, idempotencyKey, hash);
         if (!result.valid()) {
-            return Uni.createFrom().failure(new ProblemException(invalid(result.errors())));
+            return Uni.createFrom().failure(new ProblemException(problem(result)));
         }
         NewMessage message = result.message();
         return groups.submit(message).chain(outcome -> {
@@ -148,7 +148,8 @@ public class MessageIntakeService {
             }
             var result = validator.validate(request, caller, null, null);
             if (!result.valid()) {
-                results[i] = new BatchItemResult(i, 400, null, invalid(result.errors()));
+                Problem problem = problem(result);
+                results[i] = new BatchItemResult(i, problem.getStatus(), null, problem);
             } else {
                 valid.add(result.message());
                 validIndex.add(i);
@@ -258,6 +259,16 @@ public class MessageIntakeService {
                 m.category(), m.priority().value(), null, m.replyTo(), m.fallbackTemplate() != null ? Boolean.TRUE : null,
                 null, m.callbackUrl(), m.metadata(), m.sendAt(), m.expiresAt(), m.createdAt(), m.createdAt(), null, null,
                 0, null, null);
+    }
+
+    /** 400 for field errors; 422 with the reason for a request a rule refuses at accept. */
+    static Problem problem(MessageRequestValidator.Result result) {
+        if (!result.errors().isEmpty()) {
+            return invalid(result.errors());
+        }
+        var refusal = result.refusal();
+        return new Problem("policy-refused", "Unprocessable Content", 422, refusal.detail(),
+                List.of(new FieldError(refusal.field(), refusal.detail()))).with("reason", refusal.reason());
     }
 
     static Problem invalid(List<FieldError> errors) {

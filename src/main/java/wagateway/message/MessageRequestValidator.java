@@ -50,10 +50,18 @@ public class MessageRequestValidator {
     }
 
     /** Either a message ready for the queue or the list of what is wrong. */
-    public record Result(NewMessage message, List<FieldError> errors) {
+    /**
+     * What validation found: the message, or field errors (400), or a well-formed request a rule refuses at
+     * accept (422, {@code refusal}).
+     */
+    public record Result(NewMessage message, List<FieldError> errors, Refusal refusal) {
         public boolean valid() {
-            return errors.isEmpty();
+            return errors.isEmpty() && refusal == null;
         }
+    }
+
+    /** A well-formed request refused at accept: the reason code, the field at fault and why. */
+    public record Refusal(String reason, String field, String detail) {
     }
 
     public Result validate(SendMessageRequest request, String apiKeyId, String idempotencyKey, String requestHash) {
@@ -80,9 +88,17 @@ public class MessageRequestValidator {
         if (category != null && !CATEGORIES.contains(category)) {
             errors.add(new FieldError("category", "must be one of utility, marketing, authentication, service"));
         }
+        Refusal refusal = null;
         if ("template".equals(request.type()) && request.template() != null) {
             String configured = templateCategory(request.template());
-            if (category == null) {
+            if (configured != null && category != null && !configured.equals(category)) {
+                // the configured category decides consent and opt-outs: a marketing template labelled
+                // utility must not slip past a marketing opt-out
+                refusal = new Refusal("template_category_mismatch", "category", "template '"
+                        + request.template().path("name").asText() + "' is " + configured
+                        + " (gateway.templates.<name>.category); the request says " + category);
+            }
+            if (configured != null) {
                 category = configured;
             }
             if (category == null) {
@@ -117,13 +133,13 @@ public class MessageRequestValidator {
         }
         metadata(request.metadata(), errors);
 
-        if (!errors.isEmpty()) {
-            return new Result(null, errors);
+        if (!errors.isEmpty() || refusal != null) {
+            return new Result(null, errors, errors.isEmpty() ? refusal : null);
         }
         NewMessage message = new NewMessage(Ids.next(), apiKeyId, idempotencyKey, requestHash, sender, request.to(),
                 request.type(), category, priority.get(), content, request.replyTo(), fallback, request.callbackUrl(),
                 request.metadata(), sendAt, expiresAt, now);
-        return new Result(message, List.of());
+        return new Result(message, List.of(), null);
     }
 
     private ObjectNode content(SendMessageRequest request, List<FieldError> errors) {

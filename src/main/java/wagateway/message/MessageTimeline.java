@@ -20,8 +20,9 @@ import wagateway.support.Times;
 
 /**
  * The one writer of {@code message_event} (a message's timeline) and of the {@code message.status} events,
- * inside the caller's transaction. Changes the gateway made go in as they are; statuses Meta reported go in
- * once per (message, status) whichever copy arrives first, and only those that are new move anything.
+ * inside the caller's transaction. Each status appears once per timeline, whichever source reported it first:
+ * a {@code sent} Meta reports after the Cloud API's answer recorded it is not written twice (the callers hold
+ * the message's row lock, so the two cannot interleave). Only entries that are new move anything.
  */
 @ApplicationScoped
 public class MessageTimeline {
@@ -38,6 +39,7 @@ public class MessageTimeline {
                 u.details::jsonb
             from unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::text[], $7::text[])
                 as u(message_id, status, occurred_at, error_code, error_title, error_detail, details)
+            where not exists (select 1 from message_event e where e.message_id = u.message_id and e.status = u.status)
             on conflict (message_id, status) where source = 'webhook' do nothing
             returning message_id, status""";
 

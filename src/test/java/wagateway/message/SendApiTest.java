@@ -169,6 +169,27 @@ class SendApiTest {
     }
 
     @Test
+    void theConfiguredTemplateCategoryWinsAndAContradictingOneIsRefused() {
+        // %test.gateway.templates.spring_sale.category=marketing
+        String to = TestDb.freshPhone();
+        api().body(later(template(to, "spring_sale", "utility"))).post("/v1/messages").then().statusCode(422)
+                .contentType("application/problem+json").body("reason", equalTo("template_category_mismatch"))
+                .body("errors.field", hasItem("category"));
+        assertThat(rowsTo(to)).isZero();
+        api().body(later(template(to, "spring_sale", "marketing"))).post("/v1/messages").then().statusCode(202)
+                .body("category", equalTo("marketing"));
+        Map<String, Object> unlabelled = later(template(to, "spring_sale", null));
+        unlabelled.remove("category");
+        api().body(unlabelled).post("/v1/messages").then().statusCode(202).body("category", equalTo("marketing"));
+        // in a batch, the same refusal for that item alone
+        api().body(Map.of("messages", List.of(later(template(to, "spring_sale", "utility")),
+                later(template(to, "spring_sale", "marketing"))))).post("/v1/messages/batch").then().statusCode(202)
+                .body("results[0].status", equalTo(422))
+                .body("results[0].problem.reason", equalTo("template_category_mismatch"))
+                .body("results[1].status", equalTo(202));
+    }
+
+    @Test
     void scheduledMessagesWaitAndExpiryIsChecked() {
         String to = TestDb.freshPhone();
         Instant sendAt = Instant.now().plus(2, ChronoUnit.HOURS);

@@ -165,6 +165,23 @@ class StatusWebhookTest {
     }
 
     @Test
+    void aLateSentWebhookDoesNotRepeatTheSentTheCloudApiAnswerRecorded() {
+        Sent sent = Sent.message("sent", null);
+        // the dispatcher recorded the Cloud API's answer as the timeline's "sent"
+        TestDb.update(
+                "insert into message_event (message_id, status, source, occurred_at) values (?, 'sent', 'gateway', now())",
+                sent.id);
+        Instant now = TestClockProducer.CLOCK.instant().truncatedTo(ChronoUnit.SECONDS);
+        postApplied(status(sent.waId, sent.wamid, "read", now));
+        postApplied(status(sent.waId, sent.wamid, "delivered", now.minusSeconds(1)));
+        postApplied(status(sent.waId, sent.wamid, "sent", now.minusSeconds(2)));
+
+        assertEquals(List.of("sent", "read", "delivered"), TestDb.rows("select status from message_event "
+                + "where message_id = ? order by id", sent.id).stream().map(r -> r.get("status")).toList());
+        assertEquals("read", sent.status());
+    }
+
+    @Test
     void aFailureAfterDeliveryDoesNotMoveTheMessage() {
         Sent sent = Sent.message("delivered", null);
         postApplied(failure(sent, 131000, "Something went wrong"));
