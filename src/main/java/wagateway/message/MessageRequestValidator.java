@@ -38,6 +38,10 @@ public class MessageRequestValidator {
     static final int MAX_REPLY_TO = 256;
     static final int MAX_CALLBACK_URL = 2048;
     static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(30);
+    /** The longest a message may wait to be sent once due: past it, no business still wants it sent. */
+    static final Duration MAX_TTL = Duration.ofDays(30);
+    /** A sendAt this far back is a mistake, not clock skew (and beyond PostgreSQL's range, a 500). */
+    static final Duration MAX_SEND_AT_PAST = Duration.ofDays(1);
 
     private final GatewayConfig config;
     private final Clock clock;
@@ -120,6 +124,10 @@ public class MessageRequestValidator {
         Instant sendAt = request.sendAt() == null ? null : request.sendAt().toInstant();
         if (sendAt != null && sendAt.isAfter(now.plus(MAX_SCHEDULE_AHEAD))) {
             errors.add(new FieldError("sendAt", "must be within " + MAX_SCHEDULE_AHEAD.toDays() + " days"));
+            sendAt = null;
+        } else if (sendAt != null && sendAt.isBefore(now.minus(MAX_SEND_AT_PAST))) {
+            errors.add(new FieldError("sendAt", "is more than a day in the past"));
+            sendAt = null;
         }
         Instant expiresAt = expiry(request, now, sendAt, errors);
 
@@ -193,18 +201,26 @@ public class MessageRequestValidator {
             return null;
         }
         Instant expiresAt = null;
+        Instant due = sendAt != null && sendAt.isAfter(now) ? sendAt : now;
         if (request.ttl() != null) {
             if (request.ttl().isNegative() || request.ttl().isZero()) {
                 errors.add(new FieldError("ttl", "must be positive"));
                 return null;
             }
-            expiresAt = (sendAt != null && sendAt.isAfter(now) ? sendAt : now).plus(request.ttl());
+            if (request.ttl().compareTo(MAX_TTL) > 0) {
+                errors.add(new FieldError("ttl", "must be at most " + MAX_TTL));
+                return null;
+            }
+            expiresAt = due.plus(request.ttl());
         } else if (request.expiresAt() != null) {
             expiresAt = request.expiresAt().toInstant();
             if (!expiresAt.isAfter(now)) {
                 errors.add(new FieldError("expiresAt", "is already in the past"));
             } else if (sendAt != null && !expiresAt.isAfter(sendAt)) {
                 errors.add(new FieldError("expiresAt", "must be after sendAt"));
+            } else if (expiresAt.isAfter(due.plus(MAX_TTL))) {
+                errors.add(
+                        new FieldError("expiresAt", "must be at most " + MAX_TTL.toDays() + " days after the message is due"));
             }
         }
         return expiresAt;

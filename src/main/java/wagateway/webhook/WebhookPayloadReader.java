@@ -27,7 +27,9 @@ public final class WebhookPayloadReader {
     private WebhookPayloadReader() {
     }
 
+    /** Reads {@code root}, whose NUL characters it first replaces ({@link NulCharacters}). */
     public static WebhookBatch read(JsonNode root) {
+        NulCharacters.replaceIn(root);
         List<StatusUpdate> statuses = new ArrayList<>();
         List<InboundMessage> messages = new ArrayList<>();
         List<UserPreference> preferences = new ArrayList<>();

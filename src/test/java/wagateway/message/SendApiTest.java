@@ -190,6 +190,20 @@ class SendApiTest {
     }
 
     @Test
+    void outOfRangeInstantsAndDurationsAre400sNot500s() {
+        String to = TestDb.freshPhone();
+        for (Map.Entry<String, String> bad : List.of(Map.entry("ttl", "PT99999999999999H"), Map.entry("ttl", "P31D"),
+                Map.entry("expiresAt", "+999999999-12-31T23:59:59Z"), Map.entry("sendAt", "-999999999-01-01T00:00:00Z"),
+                Map.entry("sendAt", "+999999999-12-31T23:59:59Z"), Map.entry("sendAt", "2001-01-01T00:00:00Z"))) {
+            Map<String, Object> body = text(to, "range");
+            body.put(bad.getKey(), bad.getValue());
+            api().body(body).post("/v1/messages").then().statusCode(400).contentType("application/problem+json")
+                    .body("errors.field", hasItem(bad.getKey()));
+        }
+        assertThat(rowsTo(to)).isZero();
+    }
+
+    @Test
     void scheduledMessagesWaitAndExpiryIsChecked() {
         String to = TestDb.freshPhone();
         Instant sendAt = Instant.now().plus(2, ChronoUnit.HOURS);
