@@ -1,5 +1,7 @@
 package wagateway.cloudapi;
 
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
@@ -85,8 +87,13 @@ public final class RetryPolicy {
     /**
      * The call failed without an answer about the message (breaker open, timeout, connection error, an API
      * health error).
+     *
+     * @param unknownOutcomeWait the least wait after a call that may have reached the API all the same (a
+     *        timeout, a connection lost mid-exchange): long enough for Meta's status webhook,
+     *        which carries our id, to say it arrived — sending again sooner risks a duplicate
      */
-    public Verdict failed(Throwable failure, int attempts, Instant deadline, Instant now, RandomGenerator random) {
+    public Verdict failed(Throwable failure, int attempts, Instant deadline, Duration unknownOutcomeWait, Instant now,
+            RandomGenerator random) {
         if (failure instanceof CircuitBreakerOpenException) {
             // never reached the API: no attempt spent
             return new Verdict.Retry(now.plus(breakerWait), false, null, "Circuit breaker open", null);
@@ -94,10 +101,30 @@ public final class RetryPolicy {
         if (failure instanceof CloudApiException e) {
             return retryOrStop(e.code(), e.title(), e.details(), Duration.ZERO, attempts, deadline, now, random);
         }
-        String title = failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")
-                ? "Timeout"
-                : "Connection error: " + failure.getClass().getSimpleName();
-        return retryOrStop(null, title, null, Duration.ZERO, attempts, deadline, now, random);
+        if (!mayHaveArrived(failure)) {
+            return retryOrStop(null, "Connection error: " + failure.getClass().getSimpleName(), null, Duration.ZERO,
+                    attempts, deadline, now, random);
+        }
+        String title = isTimeout(failure) ? "Timeout" : "Connection lost: " + failure.getClass().getSimpleName();
+        return retryOrStop(null, title, null, unknownOutcomeWait, attempts, deadline, now, random);
+    }
+
+    /**
+     * Whether a failed call may have reached the API: everything but a connection never made (refused, a
+     * connect timeout, an unknown host), after which the request certainly did not leave.
+     */
+    static boolean mayHaveArrived(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String name = t.getClass().getSimpleName();
+            if (t instanceof ConnectException || t instanceof UnknownHostException || name.equals("ConnectTimeoutException")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        return failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout");
     }
 
     private Verdict retryOrStop(Integer code, String title, String detail, Duration floor, int attempts,

@@ -276,6 +276,14 @@ public interface GatewayConfig {
          */
         @WithDefault("PT0.04S")
         Duration rateSafetyMargin();
+
+        /**
+         * After a Cloud API call that may have arrived without an answer (a timeout, a connection lost mid-call),
+         * the message waits this long before it is sent again: Meta's status webhook, which carries our message
+         * id, settles it meanwhile if the first call did arrive. Shorter retries risk a duplicate at the customer.
+         */
+        @WithDefault("PT60S")
+        Duration unknownOutcomeWait();
     }
 
     interface Media {

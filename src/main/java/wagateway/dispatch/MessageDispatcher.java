@@ -56,7 +56,9 @@ public class MessageDispatcher {
         this.config = config;
         this.clock = clock;
         this.shared = new SenderLoop.Shared(queue, rules, readReceipts, cloudApi, breakers, leases,
-                new OutcomeMapper(retries, config.pairRate().minInterval()), config, clock, vertx, mapper, metrics,
+                new OutcomeMapper(retries, config.pairRate().minInterval(),
+                        config.dispatch().unknownOutcomeWait()),
+                config, clock, vertx, mapper, metrics,
                 owner);
         for (String status : List.of("scheduled", "queued", "sending")) {
             AtomicLong value = new AtomicLong();

@@ -22,10 +22,12 @@ final class OutcomeMapper {
 
     private final RetryPolicy retries;
     private final Duration pairInterval;
+    private final Duration unknownOutcomeWait;
 
-    OutcomeMapper(RetryPolicy retries, Duration pairInterval) {
+    OutcomeMapper(RetryPolicy retries, Duration pairInterval, Duration unknownOutcomeWait) {
         this.retries = retries;
         this.pairInterval = pairInterval;
+        this.unknownOutcomeWait = unknownOutcomeWait;
     }
 
     Outcome answered(ClaimedMessage m, boolean useFallback, SendOutcome outcome, Instant now, RandomGenerator random) {
@@ -43,7 +45,8 @@ final class OutcomeMapper {
     }
 
     Outcome failed(ClaimedMessage m, Throwable failure, Instant now, RandomGenerator random) {
-        return outcome(m, retries.failed(failure, m.attempts(), m.expiresAt(), now, random));
+        // a call that may have arrived waits for Meta's webhook (it carries our id) before it is sent again
+        return outcome(m, retries.failed(failure, m.attempts(), m.expiresAt(), unknownOutcomeWait, now, random));
     }
 
     private static Outcome outcome(ClaimedMessage m, Verdict verdict) {

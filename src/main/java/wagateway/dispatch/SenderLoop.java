@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -46,6 +48,11 @@ final class SenderLoop {
      */
     static final Duration LOOKAHEAD = Duration.ofMillis(250);
 
+    /** Retries of a batch's outcome transaction: about ten seconds in all, inside the 15 s lease margin. */
+    static final int RECORD_ATTEMPTS = 8;
+    static final Duration RECORD_RETRY_FIRST = Duration.ofMillis(200);
+    static final Duration RECORD_RETRY_MAX = Duration.ofSeconds(2);
+
     /**
      * Batches of one sender in flight at once. A batch is claim → sends → record; with one at a time the sender
      * idles through every claim and record transaction and waits for the slowest answer of each batch
@@ -76,6 +83,8 @@ final class SenderLoop {
     private final CoalescingRunner ticks;
     /** Batches sent and not yet recorded ({@link #BATCHES_IN_FLIGHT}). */
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Numbers this loop's claims: each claim fences its own rows ({@link OutboundQueue#claimToken}). */
+    private final AtomicLong claims = new AtomicLong();
     private volatile boolean timerSet;
     private volatile boolean stopping;
     private volatile Instant pausedUntil;
@@ -151,15 +160,16 @@ final class SenderLoop {
         long started = System.nanoTime();
         return shared.readReceipts().claim(sender, readShare, now).chain(receipts -> {
             int forMessages = wanted - receipts.size();
+            String token = OutboundQueue.claimToken(shared.owner(), sender + "-" + claims.incrementAndGet());
             Uni<OutboundQueue.Claim<ClaimRules.ToSend>> messages = forMessages == 0
                     ? Uni.createFrom().item(new OutboundQueue.Claim<>(List.of(), 0))
-                    : shared.queue().claim(sender, forMessages, shared.owner(), shared.config().dispatch().lease(),
-                            now, shared.rules());
+                    : shared.queue().claim(sender, forMessages, token, shared.config().dispatch().lease(), now,
+                            shared.rules());
             return messages.map(claim -> {
                 shared.metrics().timer("wagateway_queue_claim_latency")
                         .record(Duration.ofNanos(System.nanoTime() - started));
                 if (!claim.toSend().isEmpty() || !receipts.isEmpty()) {
-                    startBatch(claim.toSend(), receipts);
+                    startBatch(token, claim.toSend(), receipts);
                 }
                 return receipts.size() == readShare || forMessages > 0 && claim.claimed() == forMessages;
             });
@@ -170,11 +180,11 @@ final class SenderLoop {
      * Starts a claimed batch and returns: the loop may claim the next one while these calls are out. Its instants
      * are taken before this returns, so the next tick sees them gone.
      */
-    private void startBatch(List<ClaimRules.ToSend> toSend, List<DueReceipt> receipts) {
+    private void startBatch(String token, List<ClaimRules.ToSend> toSend, List<DueReceipt> receipts) {
         inFlight.incrementAndGet();
         // the root of a background chain: its failures are handled here; deferred, so a failure while the
         // batch is set up (instants, request bodies) also ends in batchDone
-        Uni.createFrom().deferred(() -> sendBatch(toSend, receipts)).subscribe().with(done -> batchDone(), failure -> {
+        Uni.createFrom().deferred(() -> sendBatch(token, toSend, receipts)).subscribe().with(done -> batchDone(), failure -> {
             Log.errorf(failure, "Dispatch batch of sender %s failed; its rows return to the queue when their lease ends",
                     sender);
             batchDone();
@@ -189,7 +199,7 @@ final class SenderLoop {
     }
 
     /** Sends messages and read receipts, each when the pacer lets it depart, then records both. */
-    private Uni<Void> sendBatch(List<ClaimRules.ToSend> toSend, List<DueReceipt> receipts) {
+    private Uni<Void> sendBatch(String token, List<ClaimRules.ToSend> toSend, List<DueReceipt> receipts) {
         calls.addAndGet(toSend.size() + receipts.size());
         List<Uni<Outcome>> sends = new ArrayList<>(toSend.size());
         for (ClaimRules.ToSend message : toSend) {
@@ -205,12 +215,21 @@ final class SenderLoop {
             List<Outcome> results = done.getItem1();
             List<ReadReceipts.Result> readDone = done.getItem2();
             Instant pause = pauseOnAuthError(results, readDone.stream().anyMatch(ReadReceipts.Result::authRefused));
-            // the outcomes first, the pause after: whoever sees the sender paused finds the batch recorded
-            return shared.queue().record(results, shared.owner(), shared.clock().instant())
-                    .chain(() -> shared.readReceipts().record(readDone, shared.clock().instant()))
+            // the outcomes first, the pause after: whoever sees the sender paused finds the batch recorded. The
+            // calls were made: when recording fails (a database hiccup) the record is retried, not the sends —
+            // rows left in 'sending' would be sent again once their lease runs out
+            return persistently(() -> shared.queue().record(results, token, shared.clock().instant()))
+                    .chain(() -> persistently(() -> shared.readReceipts().record(readDone, shared.clock().instant())))
                     .chain(() -> pause == null ? Uni.createFrom().voidItem()
                             : shared.leases().pause(sender, pause, "access token refused"));
         });
+    }
+
+    /** Retries a write a few times over about ten seconds, well inside the batch's lease. */
+    private static Uni<Void> persistently(Supplier<Uni<Void>> write) {
+        return Uni.createFrom().<Void> deferred(write::get).onFailure().retry()
+                .withBackOff(RECORD_RETRY_FIRST, RECORD_RETRY_MAX)
+                .atMost(RECORD_ATTEMPTS);
     }
 
     /** Completes when the pacer lets one more send depart; sends depart in the order they asked. */

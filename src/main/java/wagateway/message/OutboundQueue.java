@@ -119,11 +119,11 @@ public class OutboundQueue {
      * Claims up to {@code limit} due rows of {@code sender} for {@code lease}, and lets {@code rules} decide in
      * the same transaction.
      */
-    public <T> Uni<Claim<T>> claim(String sender, int limit, String owner, Duration lease, Instant now,
+    public <T> Uni<Claim<T>> claim(String sender, int limit, String token, Duration lease, Instant now,
             Rules<T> rules) {
         OffsetDateTime at = Times.utc(now);
         return pool.withTransaction(tx -> tx.preparedQuery(CLAIM)
-                .execute(Tuple.of(sender, at, limit, owner, Times.utc(now.plus(lease))))
+                .execute(Tuple.of(sender, at, limit, token, Times.utc(now.plus(lease))))
                 .chain(rows -> {
                     List<ClaimedMessage> claimed = new ArrayList<>();
                     rows.forEach(row -> claimed.add(claimed(row)));
@@ -133,20 +133,24 @@ public class OutboundQueue {
                         return Uni.createFrom().item(new Claim<T>(List.of(), 0));
                     }
                     return rules.decide(tx, sender, claimed, now)
-                            .call(decided -> settle(tx, decided.settled(), owner, now))
+                            .call(decided -> settle(tx, decided.settled(), token, now))
                             .map(decided -> new Claim<>(decided.toSend(), claimed.size()));
                 }));
     }
 
-    /** Writes the outcomes of a batch: one transaction, a few pipelined statements. */
-    public Uni<Void> record(List<Outcome> outcomes, String owner, Instant now) {
+    /**
+     * Writes the outcomes of a batch: one transaction, a few pipelined statements. Only rows the claim of
+     * {@code token} still holds change: a batch whose lease ran out (and whose rows another claim took since)
+     * records nothing over them.
+     */
+    public Uni<Void> record(List<Outcome> outcomes, String token, Instant now) {
         if (outcomes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.withTransaction(tx -> settle(tx, outcomes, owner, now));
+        return pool.withTransaction(tx -> settle(tx, outcomes, token, now));
     }
 
-    private Uni<Void> settle(SqlClient tx, List<Outcome> outcomes, String owner, Instant now) {
+    private Uni<Void> settle(SqlClient tx, List<Outcome> outcomes, String token, Instant now) {
         if (outcomes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -159,7 +163,7 @@ public class OutboundQueue {
         effective.sort(BY_MESSAGE_ID);
         List<Tuple> updates = new ArrayList<>(effective.size());
         for (Outcome o : effective) {
-            updates.add(tuple(o, owner, now));
+            updates.add(tuple(o, token, now));
         }
         return tx.preparedQuery(SETTLE).executeBatch(updates).chain(first -> {
             // each tuple's result: the row when our lease still held it, none otherwise
@@ -182,13 +186,13 @@ public class OutboundQueue {
         });
     }
 
-    private static Tuple tuple(Outcome o, String owner, Instant now) {
+    private static Tuple tuple(Outcome o, String token, Instant now) {
         Outcome.SettleRow row = o.row();
         return Tuple.tuple().addUUID(o.message().id()).addString(row.status().value())
                 .addOffsetDateTime(Times.utc(row.nextAttemptAt())).addInteger(row.attempts()).addString(row.reason())
                 .addInteger(row.errorCode()).addString(row.errorTitle()).addString(row.errorDetail())
                 .addString(row.wamid()).addOffsetDateTime(Times.utc(now)).addBoolean(row.sentTemplate())
-                .addString(owner);
+                .addString(token);
     }
 
     /** The change the business is told about; null for outcomes that leave the message waiting. */
@@ -268,11 +272,22 @@ public class OutboundQueue {
                 .execute(Tuple.of(Times.utc(now))).map(RowSet::rowCount);
     }
 
-    /** Puts back this replica's own leased rows (graceful shutdown, or a batch that could not be recorded). */
+    /**
+     * Puts back this replica's own leased rows (graceful shutdown): every claim token of {@code owner}
+     * ({@link #claimToken}).
+     */
     public Uni<Integer> releaseLeases(String owner, Instant now) {
         return pool.preparedQuery("update outbound_message set status = 'queued', lease_owner = null, lease_expires_at = null, "
-                + "updated_at = $2 where status = 'sending' and lease_owner = $1")
+                + "updated_at = $2 where status = 'sending' and starts_with(lease_owner, $1 || '/')")
                 .execute(Tuple.of(owner, Times.utc(now))).map(RowSet::rowCount);
+    }
+
+    /**
+     * The lease a claim writes on its rows: the replica and the claim, so each batch settles only the rows of its
+     * own claim (fencing), and a replica can still give back all of its rows at once.
+     */
+    public static String claimToken(String owner, String claim) {
+        return owner + "/" + claim;
     }
 
     /** Queue depth by status, for the metrics gauge. */

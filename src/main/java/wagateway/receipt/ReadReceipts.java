@@ -104,7 +104,8 @@ public class ReadReceipts {
     /** What a call that failed without an answer means for the receipt. Pure. */
     static Result failed(RetryPolicy retries, DueReceipt receipt, Throwable failure, Instant now,
             RandomGenerator random) {
-        return result(receipt, retries.failed(failure, receipt.attempts(), null, now, random));
+        // a read receipt sent twice is harmless at Meta: no wait for an unknown outcome
+        return result(receipt, retries.failed(failure, receipt.attempts(), null, Duration.ZERO, now, random));
     }
 
     private static Result result(DueReceipt receipt, Verdict verdict) {

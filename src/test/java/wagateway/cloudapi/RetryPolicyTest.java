@@ -40,7 +40,8 @@ class RetryPolicyTest {
                     assertThat(stop.disposition()).isEqualTo(Disposition.TRANSIENT);
                     assertThat(stop.code()).isEqualTo(131000);
                 });
-        assertThat(policy.failed(new TimeoutException(), 9, null, NOW, new Random(1))).isInstanceOf(Verdict.Stop.class);
+        assertThat(policy.failed(new TimeoutException(), 9, null, Duration.ZERO, NOW, new Random(1)))
+                .isInstanceOf(Verdict.Stop.class);
     }
 
     @Test
@@ -67,20 +68,42 @@ class RetryPolicyTest {
 
     @Test
     void anOpenBreakerCostsNoAttempt() {
-        var retry = (Verdict.Retry) policy.failed(new CircuitBreakerOpenException(), 9, null, NOW, new Random(1));
+        var retry = (Verdict.Retry) policy.failed(new CircuitBreakerOpenException(), 9, null, Duration.ZERO, NOW,
+                new Random(1));
         assertThat(retry.countAttempt()).isFalse();
         assertThat(retry.at()).isEqualTo(NOW.plusSeconds(5));
     }
 
     @Test
     void timeoutsConnectionErrorsAndServiceErrorsAreTransient() {
-        assertThat(policy.failed(new TimeoutException(), 0, null, NOW, new Random(1)))
+        assertThat(policy.failed(new TimeoutException(), 0, null, Duration.ZERO, NOW, new Random(1)))
                 .isInstanceOfSatisfying(Verdict.Retry.class, r -> assertThat(r.title()).isEqualTo("Timeout"));
-        assertThat(policy.failed(new IllegalStateException("reset"), 0, null, NOW, new Random(1)))
+        assertThat(policy.failed(new IllegalStateException("reset"), 0, null, Duration.ZERO, NOW, new Random(1)))
                 .isInstanceOfSatisfying(Verdict.Retry.class,
-                        r -> assertThat(r.title()).isEqualTo("Connection error: IllegalStateException"));
-        assertThat(policy.failed(new CloudApiException(503, 2, "unavailable", null), 0, null, NOW, new Random(1)))
+                        r -> assertThat(r.title()).isEqualTo("Connection lost: IllegalStateException"));
+        assertThat(policy.failed(new java.net.ConnectException("refused"), 0, null, Duration.ZERO, NOW, new Random(1)))
+                .isInstanceOfSatisfying(Verdict.Retry.class,
+                        r -> assertThat(r.title()).isEqualTo("Connection error: ConnectException"));
+        assertThat(
+                policy.failed(new CloudApiException(503, 2, "unavailable", null), 0, null, Duration.ZERO, NOW, new Random(1)))
                 .isInstanceOfSatisfying(Verdict.Retry.class, r -> assertThat(r.code()).isEqualTo(2));
+    }
+
+    @Test
+    void aCallThatMayHaveArrivedWaitsForMetasWebhookBeforeItIsSentAgain() {
+        Duration wait = Duration.ofSeconds(60);
+        // a timeout, or a connection lost mid-call: Meta may have the message; its webhook will say so
+        assertThat(policy.failed(new TimeoutException(), 0, null, wait, NOW, new Random(1)))
+                .isInstanceOfSatisfying(Verdict.Retry.class, r -> assertThat(r.at()).isEqualTo(NOW.plus(wait)));
+        assertThat(policy.failed(new IllegalStateException("Connection was closed"), 0, null, wait, NOW, new Random(1)))
+                .isInstanceOfSatisfying(Verdict.Retry.class, r -> assertThat(r.at()).isEqualTo(NOW.plus(wait)));
+        // a connection never made: the request did not leave, the usual back-off
+        assertThat(policy.failed(new java.net.ConnectException("refused"), 0, null, wait, NOW, new Random(1)))
+                .isInstanceOfSatisfying(Verdict.Retry.class,
+                        r -> assertThat(r.at()).isBefore(NOW.plusSeconds(2)));
+        // an expiry before the wait ends: the message expires rather than risk a late duplicate
+        assertThat(policy.failed(new TimeoutException(), 0, NOW.plusSeconds(30), wait, NOW, new Random(1)))
+                .isInstanceOf(Verdict.PastDeadline.class);
     }
 
     @Test

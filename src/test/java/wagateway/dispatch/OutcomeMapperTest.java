@@ -23,7 +23,8 @@ class OutcomeMapperTest {
 
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
     final OutcomeMapper mapper = new OutcomeMapper(new RetryPolicy(new Backoff(Duration.ofSeconds(1),
-            Duration.ofMinutes(5)), 5, Duration.ofSeconds(5), Duration.ofMinutes(5)), Duration.ofSeconds(6));
+            Duration.ofMinutes(5)), 5, Duration.ofSeconds(5), Duration.ofMinutes(5)), Duration.ofSeconds(6),
+            Duration.ofSeconds(60));
 
     static ClaimedMessage message(int attempts, Instant expiresAt, JsonObject fallback) {
         return new ClaimedMessage(UUID.randomUUID(), "main", "+5511987654321", "text", "service", 1, NOW,
