@@ -11,11 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.arc.profile.IfBuildProfile;
+
 /**
  * The sandbox's customers and their customer-service windows. A window belongs to a (business number,
  * customer) pair, as on WhatsApp: it opens for 24 h when the customer writes, 72 h when they came from a
  * click-to-WhatsApp ad (free entry point), and each new message restarts it.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class CustomerDirectory {
 

@@ -14,6 +14,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import wagateway.sandbox.SandboxActivity;
@@ -24,6 +25,7 @@ import wagateway.web.ProblemException;
  * phones and plays them, its threads as JSON, and a server-sent event stream that tells the page when to
  * refresh. Under {@code /sandbox}, so it exists only when the sandbox does.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @Path("/sandbox/console")
 @Tag(name = "Sandbox: console")
 public class ConsoleResource {

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
 import wagateway.sandbox.CustomerMessage;
 import wagateway.sandbox.CustomerView;
@@ -26,6 +27,7 @@ import wagateway.web.ProblemException;
  * attempts a message took, and notes for messages the sandbox never received (refused by a policy, or
  * still being retried).
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class ConsoleThreads {
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -23,6 +24,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * dispatcher is still retrying. When the sandbox runs as its own process there is no database, and this
  * reports nothing.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class GatewayOutcomes {
 
