@@ -29,6 +29,15 @@ public interface SandboxConfig {
     @WithDefault("http://localhost:${quarkus.http.port}/webhooks/whatsapp")
     String webhookUrl();
 
+    /**
+     * Base URL of the gateway whose public API the console reads ({@code GET /v1/messages?to=}) to show what the
+     * gateway did not send (refusals, retries). Absent: the console shows the sandbox's side only.
+     */
+    Optional<String> gatewayUrl();
+
+    /** An API key of that gateway ({@code gateway.api.keys}); a secret, never logged. */
+    Optional<String> gatewayApiKey();
+
     /** Throughput the sandbox enforces per phone number (130429 above it). */
     @WithDefault("80")
     int messagesPerSecond();

@@ -35,6 +35,8 @@ public class PackagedGatewayWithSimulator implements QuarkusTestResourceLifecycl
             database = ItDatabase.create();
             simulator = SimulatorProcess.start(Map.of(
                     "GATEWAY_SANDBOX_WEBHOOK_URL", "http://localhost:" + gatewayPort + "/webhooks/whatsapp",
+                    "GATEWAY_SANDBOX_GATEWAY_URL", "http://localhost:" + gatewayPort,
+                    "GATEWAY_SANDBOX_GATEWAY_API_KEY", API_KEY,
                     "GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID", PHONE_NUMBER_ID,
                     "GATEWAY_SENDERS_MAIN_ACCESS_TOKEN", ACCESS_TOKEN,
                     "GATEWAY_WEBHOOK_APP_SECRET", APP_SECRET));
