@@ -295,6 +295,7 @@ public class GraphSendService {
         SandboxMessage message = new SandboxMessage(ledger.nextSeq(), SandboxIds.wamid(waId), phoneNumberId, to, waId,
                 type, category, pricingType, opaque == null || opaque.isNull() ? null : opaque.asText(), now, "accepted",
                 null, body);
+        customers.sentTo(PhoneNumbers.fromWaId(waId));
         ledger.add(message);
         Log.debugf("Sandbox accepted a %s message to %s", type, PhoneNumbers.mask(to));
         return message;

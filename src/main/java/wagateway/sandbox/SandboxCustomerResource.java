@@ -32,7 +32,7 @@ public class SandboxCustomerResource {
     }
 
     @GET
-    @Operation(summary = "List the configured customers")
+    @Operation(summary = "Every customer the sandbox has seen: configured, wrote, or was sent a message")
     public Uni<List<CustomerView>> all() {
         return Uni.createFrom().item(service::all);
     }

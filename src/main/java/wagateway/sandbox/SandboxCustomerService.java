@@ -78,7 +78,7 @@ public class SandboxCustomerService {
 
     public CustomerView find(String phone) {
         requireE164(phone);
-        if (!customers.isKnown(phone) && customers.windowsOf(phone).isEmpty()) {
+        if (!customers.hasSeen(phone)) {
             throw ProblemException.notFound("No sandbox customer " + PhoneNumbers.mask(phone));
         }
         return view(customers.get(phone));
