@@ -41,6 +41,7 @@ public class PackagedGatewayWithSimulator implements QuarkusTestResourceLifecycl
                     "GATEWAY_SENDERS_MAIN_ACCESS_TOKEN", ACCESS_TOKEN,
                     "GATEWAY_WEBHOOK_APP_SECRET", APP_SECRET));
         } catch (Exception e) {
+            stop(); // leave no database or process behind; stop() may run again, it is idempotent
             throw new IllegalStateException("Cannot set up the packaged gateway's surroundings", e);
         }
         Map<String, String> gateway = new HashMap<>();
@@ -61,9 +62,11 @@ public class PackagedGatewayWithSimulator implements QuarkusTestResourceLifecycl
         try {
             if (simulator != null) {
                 simulator.close();
+                simulator = null;
             }
             if (database != null) {
                 database.close();
+                database = null;
             }
         } catch (Exception e) {
             throw new IllegalStateException("Cannot tear down the packaged gateway's surroundings", e);
