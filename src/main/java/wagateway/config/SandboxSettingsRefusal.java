@@ -27,8 +27,8 @@ import io.smallrye.config.WithParentName;
  * building it, so no setting can switch it on. A {@code gateway.sandbox.*} setting given to it (a property, or a
  * {@code GATEWAY_SANDBOX_*} variable) is a mistake, most likely a simulator's settings handed to the gateway, or a
  * deployment that still relies on {@code gateway.sandbox.enabled}; ignoring it would let the operator believe a
- * simulator runs. This mapping, which only the production build has, takes every such setting and refuses them
- * all in one line while the configuration is read, before anything starts (the database included):
+ * simulator runs. This mapping takes every such setting and, in the production build, refuses them all in one
+ * line while the configuration is read, before anything starts (the database included):
  *
  * <pre>
  * Configuration validation failed:
