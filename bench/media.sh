@@ -2,9 +2,9 @@
 # Media streaming benchmark: does GET /v1/media/{id} stream, and how fast? (docs/performance.md, "Media")
 #
 #   bench/media.sh                       # package, then measure
-#   BENCH_SKIP_PACKAGE=1 bench/media.sh  # reuse target/quarkus-app
+#   BENCH_SKIP_PACKAGE=1 bench/media.sh  # reuse target/quarkus-app and target/sandbox-app
 #
-# The sandbox runs as its own process (it holds the files in memory); the gateway runs with a small heap
+# The simulator runs as its own process, its own build (target/sandbox-app; it holds the files in memory); the gateway runs with a small heap
 # (BENCH_GATEWAY_HEAP, default 96m). A customer sends a BENCH_MEDIA_MB (default 100) MiB document; the
 # script downloads it through the gateway once, then BENCH_PARALLEL (default 4) times at once, checks every
 # copy's SHA-256 against the sandbox's, and uploads a file of the same size through POST /v1/media.
@@ -53,7 +53,7 @@ $PG -d postgres -c "drop database if exists $DB with (force)" -c "create databas
 GATEWAY_SANDBOX_WEBHOOK_URL="http://localhost:$GW_PORT/webhooks/whatsapp" QUARKUS_HTTP_PORT=$SB_PORT \
 GATEWAY_WEBHOOK_APP_SECRET=$SECRET QUARKUS_DATASOURCE_ACTIVE=true QUARKUS_FLYWAY_ACTIVE=true \
 QUARKUS_DATASOURCE_USERNAME=$PG_USER QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$SB_DB" \
-    java -Xmx1500m -Dquarkus.profile=sandbox -jar target/quarkus-app/quarkus-run.jar >"$OUT/sandbox.log" 2>&1 &
+    java -Xmx1500m -jar target/sandbox-app/quarkus-run.jar >"$OUT/sandbox.log" 2>&1 &
 SB_PID=$!; PIDS+=("$SB_PID")
 
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$DB" QUARKUS_DATASOURCE_USERNAME=$PG_USER \

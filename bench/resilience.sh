@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The resilience suite (README "Resilience", docs/performance.md): the packaged gateway and the sandbox as
+# The resilience suite (README "Resilience", docs/performance.md): the packaged gateway and the simulator build as
 # separate processes, on a PostgreSQL cluster of its own, through five scenarios. Each prints what it
 # observed and checks what must hold; the script exits 1 when any check fails.
 #
@@ -11,7 +11,8 @@
 # replicas (two gateways on one database, one of them stopped mid-load).
 #
 # The suite starts a throwaway PostgreSQL cluster (initdb, port 55432, deleted on exit) so that restarting
-# it disturbs nobody. Reuses target/quarkus-app (./mvnw package -DskipTests, or the jar `verify` built).
+# it disturbs nobody. Reuses target/quarkus-app and target/sandbox-app (./mvnw package -DskipTests, or what
+# `verify` built).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +40,7 @@ for port in "$GW_PORT" "$GW2_PORT" "$SB_PORT" "$PG_PORT"; do
     fi
 done
 [[ -f target/quarkus-app/quarkus-run.jar ]] || { echo "no target/quarkus-app: run ./mvnw package -DskipTests" >&2; exit 1; }
+[[ -f target/sandbox-app/quarkus-run.jar ]] || { echo "no target/sandbox-app (the simulator build): run ./mvnw package -DskipTests" >&2; exit 1; }
 
 mkdir -p "$OUT/classes"
 rm -f "$OUT"/*.log "$OUT"/*.jsonl "$OUT"/observations.md
@@ -70,12 +72,12 @@ $PG -d postgres -c "create database $DB"
 
 javac --release 17 -d "$OUT/classes" src/test/java/wagateway/bench/LoadDriver.java
 
-# --- the sandbox (no database: the sandbox profile runs without one) ---------------------------------
+# --- the simulator (its own build, target/sandbox-app: no database) ----------------------------------
 start_sandbox() { # messages-per-second [port of the gateway that receives its webhooks]
     GATEWAY_SANDBOX_MESSAGES_PER_SECOND=$1 GATEWAY_SANDBOX_PAIR_INTERVAL=PT0S GATEWAY_WEBHOOK_APP_SECRET=$SECRET \
     GATEWAY_SANDBOX_STATUS_DELAY=PT0.05S GATEWAY_CLOUD_API_TIMEOUT=PT1S \
     GATEWAY_SANDBOX_WEBHOOK_URL="http://localhost:${2:-$GW_PORT}/webhooks/whatsapp" QUARKUS_HTTP_PORT=$SB_PORT \
-        "$JAVA" -Dquarkus.profile=sandbox -jar target/quarkus-app/quarkus-run.jar >>"$OUT/sandbox.log" 2>&1 &
+        "$JAVA" -jar target/sandbox-app/quarkus-run.jar >>"$OUT/sandbox.log" 2>&1 &
     SB_PID=$!
     PIDS+=("$SB_PID")
     until curl -sf "http://localhost:$SB_PORT/q/health/live" >/dev/null 2>&1; do

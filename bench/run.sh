@@ -2,11 +2,11 @@
 # The wagateway benchmark: one command, one machine, one run (docs/performance.md).
 #
 #   bench/run.sh                 # package, then measure everything (about 15 minutes)
-#   BENCH_SKIP_PACKAGE=1 bench/run.sh   # reuse target/quarkus-app
+#   BENCH_SKIP_PACKAGE=1 bench/run.sh   # reuse target/quarkus-app (gateway) and target/sandbox-app (simulator)
 #   BENCH_PHASES=limits,e2e bench/run.sh  # a subset of limits,accept,sse,e2e,startup
 #
 # Steps: (1) pgbench limits of our own schema, (2) accept throughput and latency, (2') accept with idle
-# event-stream subscribers, (3) end to end through the sandbox as its own process, (4) start-up and RSS,
+# event-stream subscribers, (3) end to end through the simulator build as its own process, (4) start-up and RSS,
 # on JDK 17, JDK 25 and JDK 25 with an AOT cache (bench/startup.sh). Figures go to target/bench/results.md
 # and .json.
 # Loopback only; every process it starts is killed on exit.
@@ -68,6 +68,7 @@ if [[ "${BENCH_SKIP_PACKAGE:-0}" != 1 ]]; then
     log "package"
     ./mvnw -B -q package -DskipTests
 fi
+[[ -f target/sandbox-app/quarkus-run.jar ]] || { echo "no target/sandbox-app (the simulator build): run ./mvnw package -DskipTests" >&2; exit 1; }
 log "compile the load driver"
 mkdir -p "$OUT/classes"
 javac --release 17 -d "$OUT/classes" src/test/java/wagateway/bench/LoadDriver.java
@@ -108,7 +109,7 @@ fi
 # --- the processes ---------------------------------------------------------------------------------
 $PG -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB"
 log "sandbox on :$SB_PORT"
-# the sandbox profile runs without a database; it knows the four numbers of phase e2e4 (their tokens)
+# the simulator build runs without a database; it knows the four numbers of phase e2e4 (their tokens)
 SENDERS_ENV=(GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDERS_MAIN_ACCESS_TOKEN=sandbox-token-main
     GATEWAY_SENDERS_MAIN_MESSAGES_PER_SECOND=1000
     GATEWAY_SENDERS_S2_PHONE_NUMBER_ID=100000000000002 GATEWAY_SENDERS_S2_ACCESS_TOKEN=sandbox-token-s2
@@ -120,7 +121,7 @@ SENDERS_ENV=(GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDER
 env "${SENDERS_ENV[@]}" \
 GATEWAY_SANDBOX_MESSAGES_PER_SECOND=1000 GATEWAY_SANDBOX_PAIR_INTERVAL=PT0S GATEWAY_WEBHOOK_APP_SECRET=$SECRET \
 GATEWAY_SANDBOX_WEBHOOK_URL="http://localhost:$GW_PORT/webhooks/whatsapp" QUARKUS_HTTP_PORT=$SB_PORT \
-    "$JAVA" -Dquarkus.profile=sandbox -jar target/quarkus-app/quarkus-run.jar >"$OUT/sandbox.log" 2>&1 &
+    "$JAVA" -jar target/sandbox-app/quarkus-run.jar >"$OUT/sandbox.log" 2>&1 &
 SB_PID=$!
 PIDS+=("$SB_PID")
 

@@ -57,9 +57,6 @@ public interface GatewayConfig {
     /** What the gateway does with customer messages as they arrive. */
     Inbound inbound();
 
-    /** The built-in Cloud API simulator. */
-    Sandbox sandbox();
-
     /** Media in and out ({@code /v1/media}). */
     Media media();
 
@@ -76,7 +73,7 @@ public interface GatewayConfig {
     }
 
     interface CloudApi {
-        /** Graph API base URL; production is Meta, dev mode points at the built-in sandbox. */
+        /** Graph API base URL; production is Meta, dev mode points at the in-process sandbox. */
         @WithDefault("https://graph.facebook.com")
         String baseUrl();
 
@@ -301,74 +298,6 @@ public interface GatewayConfig {
          */
         @WithDefault("PT30S")
         Duration transferIdleTimeout();
-    }
-
-    interface Sandbox {
-        /** Serve the Cloud API simulator under /sandbox. Default in dev and test, never on in prod unless set. */
-        @WithDefault("false")
-        boolean enabled();
-
-        /** Where the sandbox delivers Meta-style webhooks: the gateway's own endpoint by default. */
-        @WithDefault("http://localhost:${quarkus.http.port}/webhooks/whatsapp")
-        String webhookUrl();
-
-        /** Throughput the sandbox enforces per phone number (130429 above it). */
-        @WithDefault("80")
-        int messagesPerSecond();
-
-        /** Pair-rate spacing the sandbox enforces (131056 under it). */
-        @WithDefault("PT6S")
-        Duration pairInterval();
-
-        /** Reject free-form outside the window synchronously (true) or accept then fail by webhook as Meta does. */
-        @WithDefault("false")
-        boolean windowErrorSync();
-
-        /** Delay before the sandbox reports sent / delivered / read. */
-        @WithDefault("PT0.05S")
-        Duration statusDelay();
-
-        /** Fault injection at start; {@code PUT /sandbox/faults} changes the knobs at run time. All off by default. */
-        SandboxFaults faults();
-    }
-
-    interface SandboxFaults {
-        /** Seed of the fault dice, so a run can be replayed; a random seed when absent. */
-        Optional<Long> seed();
-
-        /** Shortest extra latency of a Graph API answer. */
-        @WithDefault("PT0S")
-        Duration latencyMin();
-
-        /** Longest extra latency of a Graph API answer (uniform between min and max; equal values = fixed). */
-        @WithDefault("PT0S")
-        Duration latencyMax();
-
-        /**
-         * Probability (0..1) per Cloud API error code, or per HTTP 5xx status, that a valid send answers
-         * with it: {@code gateway.sandbox.faults.error-rates."131000"=0.2}.
-         */
-        Map<String, Double> errorRates();
-
-        /** Probability that the connection is closed without an answer. */
-        @WithDefault("0")
-        double connectionResetRate();
-
-        /** Probability that no answer comes within gateway.cloud-api.timeout (the connection is closed after it). */
-        @WithDefault("0")
-        double timeoutRate();
-
-        /** Probability that a webhook is delivered twice, as Meta's retries do. */
-        @WithDefault("0")
-        double duplicateWebhookRate();
-
-        /** Probability that a message's status webhooks arrive in reverse order. */
-        @WithDefault("0")
-        double outOfOrderRate();
-
-        /** Extra delay added to every webhook delivery. */
-        @WithDefault("PT0S")
-        Duration webhookDelay();
     }
 
     /** Shorthand used by configuration checks: the names of configured senders. */

@@ -17,10 +17,6 @@ public class StartupConfigCheck {
             problems.forEach(p -> Log.error("Configuration: " + p));
             throw new IllegalStateException("Invalid gateway configuration: " + String.join("; ", problems));
         }
-        if (config.sandbox().enabled() && LaunchMode.current() == LaunchMode.NORMAL) {
-            Log.warn("The Cloud API sandbox is ENABLED in production mode (gateway.sandbox.enabled=true): "
-                    + "/sandbox serves a simulator; point gateway.cloud-api.base-url at Meta for real traffic");
-        }
         Log.infof("Senders: %s; default sender: %s; Cloud API: %s", config.senders().keySet(),
                 config.defaultSender().orElse("<none>"), config.cloudApi().baseUrl());
     }

@@ -2,20 +2,24 @@ package wagateway.sandbox;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.arc.profile.IfBuildProfile;
+
 /**
  * The sandbox's customers and their customer-service windows. A window belongs to a (business number,
  * customer) pair, as on WhatsApp: it opens for 24 h when the customer writes, 72 h when they came from a
- * click-to-WhatsApp ad (free entry point), and each new message restarts it.
+ * click-to-WhatsApp ad (free entry point), and each new message restarts it. Every customer the sandbox has
+ * seen (configured, wrote, or was sent a message) is listed; one never configured has the defaults.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class CustomerDirectory {
 
@@ -28,28 +32,38 @@ public class CustomerDirectory {
 
     private final Map<String, SandboxCustomer> customers = new ConcurrentHashMap<>();
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
     /** The customer with this E.164 phone; an unknown one behaves as a reachable reader. */
     public SandboxCustomer get(String phone) {
         return customers.getOrDefault(phone, SandboxCustomer.unknown(phone));
     }
 
-    public boolean isKnown(String phone) {
-        return customers.containsKey(phone);
+    /** Whether the sandbox has seen this phone: configured, wrote, or was sent a message. */
+    public boolean hasSeen(String phone) {
+        return seen.contains(phone);
     }
 
     public void put(SandboxCustomer customer) {
         customers.put(customer.phone(), customer);
+        seen.add(customer.phone());
     }
 
+    /** The business sent this customer a message (the sandbox accepted it): they are listed from now on. */
+    public void sentTo(String phone) {
+        seen.add(phone);
+    }
+
+    /** Every customer seen, by phone. */
     public List<SandboxCustomer> all() {
-        return customers.values().stream().sorted(Comparator.comparing(SandboxCustomer::phone)).toList();
+        return seen.stream().sorted().map(this::get).toList();
     }
 
     /** The customer wrote to the business number at {@code at}: their window (re)opens. */
     public Window open(String phoneNumberId, String phone, Instant at, boolean referral) {
         Window window = new Window(at.plus(referral ? FREE_ENTRY_POINT_WINDOW : WINDOW), referral);
         windows.put(key(phoneNumberId, phone), window);
+        seen.add(phone);
         return window;
     }
 
@@ -73,6 +87,7 @@ public class CustomerDirectory {
     public void clear() {
         customers.clear();
         windows.clear();
+        seen.clear();
     }
 
     private static String key(String phoneNumberId, String phone) {

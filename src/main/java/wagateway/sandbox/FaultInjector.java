@@ -10,13 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import wagateway.config.GatewayConfig;
+import io.quarkus.arc.profile.IfBuildProfile;
 
 /**
  * Rolls the fault dice. Settings start from {@code gateway.sandbox.faults.*} and change at run time
  * through {@code PUT /sandbox/faults}. A rate of 0 never fires and 1 always does, without consuming
  * randomness, so tests are deterministic; other rates draw from one seedable {@link Random}.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class FaultInjector {
 
@@ -32,12 +33,12 @@ public class FaultInjector {
     private volatile Random random;
     private final AtomicInteger burstRemaining = new AtomicInteger();
 
-    FaultInjector(GatewayConfig config) {
-        GatewayConfig.SandboxFaults faults = config.sandbox().faults();
+    FaultInjector(SandboxConfig config) {
+        SandboxConfig.Faults faults = config.faults();
         this.configured = new FaultSettings(faults.latencyMin().toMillis(), faults.latencyMax().toMillis(),
                 new TreeMap<>(faults.errorRates()), 0, faults.connectionResetRate(), faults.timeoutRate(),
                 faults.duplicateWebhookRate(), faults.outOfOrderRate(), faults.webhookDelay().toMillis(),
-                config.sandbox().windowErrorSync(), faults.seed().orElseGet(() -> new SecureRandom().nextLong()));
+                config.windowErrorSync(), faults.seed().orElseGet(() -> new SecureRandom().nextLong()));
         reset();
     }
 

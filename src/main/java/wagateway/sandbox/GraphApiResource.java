@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.mutiny.core.Vertx;
@@ -30,6 +31,7 @@ import wagateway.config.GatewayConfig;
  * Any version string is accepted. Connection faults (reset, timeout) and latency are applied here,
  * where the HTTP exchange is; everything else is {@link GraphSendService}.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @Path("/sandbox/graph")
 @Tag(name = "Sandbox: Graph API")
 public class GraphApiResource {

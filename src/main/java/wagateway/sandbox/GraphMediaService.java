@@ -9,6 +9,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -20,6 +21,7 @@ import wagateway.cloudapi.content.MediaLimits;
  * that the media belongs to the token's number, the type, the size per type and (as Meta's media processing
  * does) that the file's content is of the declared type.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class GraphMediaService {
 

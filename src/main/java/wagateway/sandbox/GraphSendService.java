@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
 import wagateway.cloudapi.content.ContentViolation;
 import wagateway.cloudapi.content.MessageContentValidator;
@@ -31,6 +32,7 @@ import wagateway.support.PhoneNumbers;
  * reports the accepted message's life by status webhooks. Failures Meta reports after accepting
  * (131026, 131047, 131050) are accepted here too and then failed by webhook.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class GraphSendService {
 
@@ -49,13 +51,13 @@ public class GraphSendService {
     private final SandboxRateLimiter limiter;
     private final SandboxMediaStore media;
 
-    GraphSendService(GatewayConfig config, Clock clock, ObjectMapper mapper, CustomerDirectory customers,
+    GraphSendService(GatewayConfig config, SandboxConfig sandbox, Clock clock, ObjectMapper mapper, CustomerDirectory customers,
             TemplateCatalog templates, MessageLedger ledger, FaultInjector faults, WebhookDeliverer webhooks,
             SandboxMediaStore media) {
         this.media = media;
         this.sendersByNumberId = config.senders().values().stream()
                 .collect(Collectors.toMap(GatewayConfig.Sender::phoneNumberId, s -> s, (a, b) -> a));
-        this.statusDelay = config.sandbox().statusDelay();
+        this.statusDelay = sandbox.statusDelay();
         this.clock = clock;
         this.mapper = mapper;
         this.customers = customers;
@@ -63,7 +65,7 @@ public class GraphSendService {
         this.ledger = ledger;
         this.faults = faults;
         this.webhooks = webhooks;
-        this.limiter = new SandboxRateLimiter(config.sandbox().messagesPerSecond(), config.sandbox().pairInterval());
+        this.limiter = new SandboxRateLimiter(sandbox.messagesPerSecond(), sandbox.pairInterval());
     }
 
     /**
@@ -293,6 +295,7 @@ public class GraphSendService {
         SandboxMessage message = new SandboxMessage(ledger.nextSeq(), SandboxIds.wamid(waId), phoneNumberId, to, waId,
                 type, category, pricingType, opaque == null || opaque.isNull() ? null : opaque.asText(), now, "accepted",
                 null, body);
+        customers.sentTo(PhoneNumbers.fromWaId(waId));
         ledger.add(message);
         Log.debugf("Sandbox accepted a %s message to %s", type, PhoneNumbers.mask(to));
         return message;

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import wagateway.support.PhoneNumbers;
 
 /**
@@ -18,6 +19,7 @@ import wagateway.support.PhoneNumbers;
  * and every message its customers wrote (for the console's threads). Each change is published to
  * {@link SandboxActivity}.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class MessageLedger {
 

@@ -2,6 +2,7 @@ package wagateway.sandbox;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 
@@ -10,6 +11,7 @@ import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
  * or was configured, the knobs, a reset), for the console's server-sent events. In memory, hot: a subscriber
  * sees what happens after it subscribed, and nothing is kept for latecomers.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class SandboxActivity {
 

@@ -17,11 +17,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
 import wagateway.support.PhoneNumbers;
 import wagateway.web.Problem;
 
 /** Control of the sandbox: what it accepted, its fault knobs, its templates, and a reset. */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @Path("/sandbox")
 @Tag(name = "Sandbox: control")
 @Produces(MediaType.APPLICATION_JSON)

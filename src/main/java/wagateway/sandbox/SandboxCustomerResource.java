@@ -14,9 +14,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
 
 /** The simulated customers: configure them, and make them write to the business. Phones are E.164 with '+'. */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @Path("/sandbox/customers")
 @Tag(name = "Sandbox: customers")
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,7 +32,7 @@ public class SandboxCustomerResource {
     }
 
     @GET
-    @Operation(summary = "List the configured customers")
+    @Operation(summary = "Every customer the sandbox has seen: configured, wrote, or was sent a message")
     public Uni<List<CustomerView>> all() {
         return Uni.createFrom().item(service::all);
     }

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
 import wagateway.cloudapi.content.MediaLimits;
 import wagateway.config.GatewayConfig;
@@ -26,6 +27,7 @@ import wagateway.web.ProblemException;
  * The customer side of the sandbox: configures simulated customers and makes them write to the business,
  * which opens their service window and sends the gateway an inbound webhook shaped like Meta's.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class SandboxCustomerService {
 
@@ -76,7 +78,7 @@ public class SandboxCustomerService {
 
     public CustomerView find(String phone) {
         requireE164(phone);
-        if (!customers.isKnown(phone) && customers.windowsOf(phone).isEmpty()) {
+        if (!customers.hasSeen(phone)) {
             throw ProblemException.notFound("No sandbox customer " + PhoneNumbers.mask(phone));
         }
         return view(customers.get(phone));

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -23,6 +24,7 @@ import wagateway.config.GatewayConfig;
  * per-media faults (one byte corrupted; a stall after N bytes until released) that the gateway's
  * streaming and checksum tests need.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class SandboxMediaDownload {
 
@@ -33,9 +35,9 @@ public class SandboxMediaDownload {
     private final boolean enabled;
     private final Map<String, String> tokensByNumberId;
 
-    SandboxMediaDownload(SandboxMediaStore store, GatewayConfig config) {
+    SandboxMediaDownload(SandboxMediaStore store, GatewayConfig config, SandboxConfig sandbox) {
         this.store = store;
-        this.enabled = config.sandbox().enabled();
+        this.enabled = sandbox.enabled();
         this.tokensByNumberId = config.senders().values().stream()
                 .collect(Collectors.toMap(GatewayConfig.Sender::phoneNumberId, GatewayConfig.Sender::accessToken, (a, b) -> a));
     }

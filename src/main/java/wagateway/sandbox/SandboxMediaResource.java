@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
 import wagateway.web.ProblemException;
 
@@ -22,6 +23,7 @@ import wagateway.web.ProblemException;
  * What the sandbox holds as media, and the per-media faults: corrupt the served bytes, expire the id, stall a
  * download half-way until released. Tests use the list to prove that a refused upload stored nothing.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @Path("/sandbox/media")
 @Tag(name = "Sandbox: media")
 @Produces(MediaType.APPLICATION_JSON)

@@ -16,12 +16,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.arc.profile.IfBuildProfile;
+
 /**
  * The sandbox's media, in memory and bounded ({@value #MAX_TOTAL_BYTES} bytes in all; the oldest files go
  * first), and the short-lived download URLs handed out by {@code GET /{version}/{media-id}}. Lifetimes are
  * Meta's: customer media ids 7 days, uploaded ids 30 days, download URLs 5 minutes
  * (../shared/reference/cloud-api.md §5).
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class SandboxMediaStore {
 

@@ -2,9 +2,11 @@ package wagateway.sandbox;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
 
 /** Puts the whole sandbox back to its just-started state. */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class SandboxReset {
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -28,6 +29,7 @@ import wagateway.support.Hmac;
  * retried with exponential backoff when the receiver does not answer 2xx. Everything runs on Vert.x
  * timers; nothing blocks. A {@link #reset()} drops deliveries scheduled before it.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class WebhookDeliverer {
 
@@ -47,11 +49,11 @@ public class WebhookDeliverer {
     private final AtomicLong generation = new AtomicLong();
     private final AtomicBoolean warnedUnsigned = new AtomicBoolean();
 
-    WebhookDeliverer(Vertx vertx, ObjectMapper mapper, FaultInjector faults, GatewayConfig config) {
+    WebhookDeliverer(Vertx vertx, ObjectMapper mapper, FaultInjector faults, GatewayConfig config, SandboxConfig sandbox) {
         this.vertx = vertx;
         this.mapper = mapper;
         this.faults = faults;
-        this.url = config.sandbox().webhookUrl();
+        this.url = sandbox.webhookUrl();
         this.appSecret = config.webhook().appSecret().filter(s -> !s.isBlank());
         // Vert.x's default of 5 connections per host queued thousands of status webhooks per second behind
         // each other until they ran into the 10 s timeout and were retried: the flood fed itself (bench).

@@ -41,7 +41,6 @@ class GatewayConfigValidatorTest {
         assertThat(config.pairRate().minInterval()).hasSeconds(6);
         assertThat(config.cloudApi().baseUrl()).isEqualTo("https://graph.facebook.com");
         assertThat(config.optOut().keywords()).contains("STOP", "UNSUBSCRIBE", "PARAR", "SAIR", "CANCELAR", "BAJA");
-        assertThat(config.sandbox().enabled()).isFalse();
     }
 
     @Test

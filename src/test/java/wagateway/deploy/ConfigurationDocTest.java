@@ -13,12 +13,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import wagateway.config.GatewayConfig;
+import wagateway.sandbox.SandboxConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docs/configuration.md documents every {@code gateway.*} property {@link GatewayConfig} reads (map keys written
- * {@code <name>}), no other, each with the default the code has.
+ * docs/configuration.md documents every {@code gateway.*} property {@link GatewayConfig} and the simulator's
+ * {@link SandboxConfig} read (map keys written {@code <name>}), no other, each with the default the code has.
  */
 class ConfigurationDocTest {
 
@@ -63,11 +64,13 @@ class ConfigurationDocTest {
                 .doesNotContainKey("gateway.sender-names"); // a default method, not a property
     }
 
-    /** GatewayConfig's properties, map keys written {@code <name>}, with their defaults. */
+    /** GatewayConfig's and SandboxConfig's properties, map keys written {@code <name>}, with their defaults. */
     private static Map<String, Optional<String>> properties() {
         Map<String, Optional<String>> properties = new LinkedHashMap<>();
-        ConfigPropertyNames.defaults(GatewayConfig.class).forEach((name, value) -> properties.put(name.replace("*", "<name>"),
-                value));
+        for (Class<?> mapping : List.of(GatewayConfig.class, SandboxConfig.class)) {
+            ConfigPropertyNames.defaults(mapping).forEach((name, value) -> properties.put(name.replace("*", "<name>"),
+                    value));
+        }
         return properties;
     }
 

@@ -1,8 +1,6 @@
 package wagateway.it;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,16 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * SIGTERM while sends are in flight (the sandbox answers after 3 s): the packaged gateway stops claiming,
+ * SIGTERM while sends are in flight (the simulator answers after 3 s): the packaged gateway stops claiming,
  * lets the in-flight sends finish and records them, and gives its leases back — no message is left in
  * {@code sending}, none is lost. Runs the jar as a real process with production configuration from
- * environment variables, as Kubernetes would.
+ * environment variables, as Kubernetes would, against the simulator build as a process of its own.
  */
 class GracefulShutdownIT {
 
     static final String PG = "jdbc:postgresql://localhost:5432/";
     String database;
     Process gateway;
+    SimulatorProcess simulator;
     int port;
 
     @BeforeEach
@@ -52,6 +51,13 @@ class GracefulShutdownIT {
         if (gateway != null && gateway.isAlive()) {
             gateway.destroyForcibly();
         }
+        if (simulator != null) {
+            try {
+                simulator.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", null)) {
             c.createStatement().execute("drop database if exists " + database + " with (force)");
         }
@@ -59,7 +65,14 @@ class GracefulShutdownIT {
 
     @Test
     void sigtermDuringDispatchLeavesNothingInSending() throws Exception {
-        port = freePort();
+        port = SimulatorProcess.freePort();
+        simulator = SimulatorProcess.start(Map.of(
+                "GATEWAY_SANDBOX_WEBHOOK_URL", "http://localhost:" + port + "/webhooks/whatsapp",
+                "GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID", "100000000000001",
+                "GATEWAY_SENDERS_MAIN_ACCESS_TOKEN", "it-token",
+                "GATEWAY_WEBHOOK_APP_SECRET", "it-secret",
+                "GATEWAY_SANDBOX_FAULTS_LATENCY_MIN", "PT3S",
+                "GATEWAY_SANDBOX_FAULTS_LATENCY_MAX", "PT3S"));
         Path log = Files.createTempFile("wagateway-shutdown", ".log");
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
@@ -71,13 +84,10 @@ class GracefulShutdownIT {
         env.put("GATEWAY_SENDERS_MAIN_ACCESS_TOKEN", "it-token");
         env.put("GATEWAY_WEBHOOK_APP_SECRET", "it-secret");
         env.put("GATEWAY_WEBHOOK_VERIFY_TOKEN", "it-verify");
-        env.put("GATEWAY_SANDBOX_ENABLED", "true");
-        env.put("GATEWAY_CLOUD_API_BASE_URL", "http://localhost:" + port + "/sandbox/graph");
-        env.put("GATEWAY_SANDBOX_FAULTS_LATENCY_MIN", "PT3S");
-        env.put("GATEWAY_SANDBOX_FAULTS_LATENCY_MAX", "PT3S");
+        env.put("GATEWAY_CLOUD_API_BASE_URL", simulator.url() + "/sandbox/graph");
         env.put("GATEWAY_DISPATCH_BATCH_SIZE", "10");
         env.put("GATEWAY_MESSAGING_LIMIT_DAILY_UNIQUE_RECIPIENTS", "0");
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", "target/quarkus-app/quarkus-run.jar")
+        ProcessBuilder builder = new ProcessBuilder(SimulatorProcess.javaBinary(), "-jar", "target/quarkus-app/quarkus-run.jar")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         gateway = builder.start();
@@ -133,15 +143,5 @@ class GracefulShutdownIT {
 
     private static String tail(String output) {
         return output.length() > 4000 ? output.substring(output.length() - 4000) : output;
-    }
-
-    private static String javaBinary() {
-        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

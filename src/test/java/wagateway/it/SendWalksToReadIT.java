@@ -10,27 +10,27 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;
-import wagateway.config.TestDatabaseResource;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Against the packaged application (and, unchanged, a native binary): the customer writes through the
- * sandbox, the business answers through the API, and the message walks to {@code read} on Meta-style
- * webhooks. Only public HTTP is used. The application works in the test run's own fresh database
- * ({@link TestDatabaseResource}).
+ * Against the packaged production application (and, unchanged, a native binary), which has no sandbox: the
+ * customer writes through the simulator build running as its own process, the business answers through the
+ * gateway's API, and the message walks to {@code read} on the simulator's Meta-style webhooks. Only public HTTP
+ * is used.
  */
 @QuarkusIntegrationTest
-@WithTestResource(TestDatabaseResource.class)
+@WithTestResource(PackagedGatewayWithSimulator.class)
 class SendWalksToReadIT {
 
     @Test
     void aReplyWalksFromAcceptedToRead() {
         String phone = "+5511" + (900000000L + ThreadLocalRandom.current().nextLong(99999999L));
         given().contentType(ContentType.JSON).body(Map.of("text", "Where is my order?"))
-                .post("/sandbox/customers/" + phone + "/messages").then().statusCode(200);
+                .post(PackagedGatewayWithSimulator.simulatorUrl() + "/sandbox/customers/" + phone + "/messages")
+                .then().statusCode(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> given().auth().oauth2("test-key")
                 .get("/v1/contacts/" + phone).statusCode() == 200);
 

@@ -7,10 +7,13 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.anEmptyMap;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
@@ -48,6 +51,28 @@ class SandboxCustomersTest extends SandboxTestBase {
         given().get("/sandbox/customers/" + customer).then().statusCode(200)
                 .body("windowOpenUntil." + MAIN_ID, notNullValue())
                 .body("whatsappUser", equalTo(true));
+    }
+
+    @Test
+    void listsEveryCustomerSeenConfiguredOrNot() {
+        String configured = newPhone();
+        String wrote = newPhone();
+        String sentTo = newPhone();
+        configureCustomer(configured, "{\"name\":\"Ana\"}");
+        customerWrites(wrote, "hello");
+        accepted(templateBody(sentTo, "hello_world", 0));
+        given().get("/sandbox/customers").then().statusCode(200)
+                .body("phone", contains(configured, wrote, sentTo))
+                .body("find { it.phone == '%s' }.name".formatted(configured), equalTo("Ana"))
+                .body("find { it.phone == '%s' }.name".formatted(wrote), equalTo("Sandbox Customer"))
+                .body("find { it.phone == '%s' }.windowOpenUntil.%s".formatted(wrote, MAIN_ID), notNullValue())
+                .body("find { it.phone == '%s' }.name".formatted(sentTo), equalTo("Sandbox Customer"))
+                .body("find { it.phone == '%s' }.windowOpenUntil".formatted(sentTo), anEmptyMap());
+        given().get("/sandbox/customers/" + sentTo).then().statusCode(200).body("whatsappUser", equalTo(true));
+        // a message the sandbox refused (bad token) names nobody it has seen
+        String refused = newPhone();
+        post(MAIN_ID, "wrong-token", templateBody(refused, "hello_world", 0)).statusCode(401);
+        given().get("/sandbox/customers").then().body("phone", not(hasItem(refused)));
     }
 
     @Test

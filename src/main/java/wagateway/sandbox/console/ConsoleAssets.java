@@ -8,11 +8,14 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.arc.profile.IfBuildProfile;
+
 /**
  * The console's page, script and style sheet, read once from the classpath ({@code sandbox-console/}).
  * They are served by {@link ConsoleResource} rather than as static resources so that the sandbox gate
  * hides them with the rest of {@code /sandbox} when the sandbox is off.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class ConsoleAssets {
 

@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param id the wamid, or the gateway's message id for a note
  * @param at ISO-8601 instant, for ordering and display
  * @param type the Cloud API message type
- * @param content business: the Graph API request body; customer: the object named by {@code type}; note: the content the
- *        gateway holds
+ * @param content business: the Graph API request body; customer: the object named by {@code type}; note: null (the
+ *        gateway's message list carries no content)
  * @param context the wamid this message replies to, or null
  * @param status business: accepted, sent, delivered, read or failed; customer: received or read; note: the gateway's status
  * @param errorCode the error of a failed message or of the last failed attempt

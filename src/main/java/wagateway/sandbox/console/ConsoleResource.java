@@ -14,6 +14,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import wagateway.sandbox.SandboxActivity;
@@ -24,19 +25,20 @@ import wagateway.web.ProblemException;
  * phones and plays them, its threads as JSON, and a server-sent event stream that tells the page when to
  * refresh. Under {@code /sandbox}, so it exists only when the sandbox does.
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @Path("/sandbox/console")
 @Tag(name = "Sandbox: console")
 public class ConsoleResource {
 
-    /** How often the event stream looks for changes the gateway made (refusals, retries). */
+    /** How often the event stream asks the gateway's API for changes it made (refusals, retries). */
     static final Duration GATEWAY_POLL = Duration.ofMillis(500);
 
     private final ConsoleAssets assets;
     private final ConsoleThreads threads;
     private final SandboxActivity activity;
-    private final GatewayOutcomes gateway;
+    private final GatewayMessages gateway;
 
-    ConsoleResource(ConsoleAssets assets, ConsoleThreads threads, SandboxActivity activity, GatewayOutcomes gateway) {
+    ConsoleResource(ConsoleAssets assets, ConsoleThreads threads, SandboxActivity activity, GatewayMessages gateway) {
         this.assets = assets;
         this.threads = threads;
         this.activity = activity;
@@ -69,21 +71,22 @@ public class ConsoleResource {
 
     /**
      * One event per change: {@code hello} at once, then the sandbox's own changes as they happen, and
-     * {@code gateway} when the gateway's outbound record changed (polled; the sandbox has no feed of it).
+     * {@code gateway} when the gateway's newest messages changed (polled through its API: no feed carries attempts).
      * The page reloads what it shows on each; the events carry no message content.
      */
     @GET
     @Path("/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Server-sent events: what changed in the sandbox or the gateway's outbound record")
+    @Operation(summary = "Server-sent events: what changed in the sandbox or in the gateway's newest messages")
     public Multi<SandboxActivity.Change> events() {
-        Multi<SandboxActivity.Change> gatewayChanges = Multi.createFrom().ticks().every(GATEWAY_POLL)
-                .onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> gateway.fingerprint().onFailure().recoverWithItem("?"))
-                .skip().repetitions()
-                .skip().first()
-                .map(fingerprint -> new SandboxActivity.Change("gateway", null));
+        Multi<SandboxActivity.Change> gatewayChanges = !gateway.configured() ? Multi.createFrom().nothing()
+                : Multi.createFrom().ticks().every(GATEWAY_POLL)
+                        .onOverflow().drop()
+                        .onItem().transformToUniAndConcatenate(tick -> gateway.fingerprint().onFailure().recoverWithItem("?"))
+                        .skip().repetitions()
+                        .skip().first()
+                        .map(fingerprint -> new SandboxActivity.Change("gateway", null));
         return Multi.createBy().merging().streams(
                 Multi.createFrom().item(new SandboxActivity.Change("hello", null)),
                 // a burst (sent, delivered, read within milliseconds) must not outrun a slow client

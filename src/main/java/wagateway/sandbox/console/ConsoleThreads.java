@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
 import wagateway.sandbox.CustomerMessage;
 import wagateway.sandbox.CustomerView;
@@ -22,10 +23,11 @@ import wagateway.web.ProblemException;
 
 /**
  * Builds a customer's conversation for the console: what the sandbox accepted from the business and what the
- * customer wrote (in the order the sandbox saw them), with the gateway's own record merged in — how many
+ * customer wrote (in the order the sandbox saw them), with what the gateway's API says merged in — how many
  * attempts a message took, and notes for messages the sandbox never received (refused by a policy, or
  * still being retried).
  */
+@IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
 @ApplicationScoped
 public class ConsoleThreads {
 
@@ -38,10 +40,10 @@ public class ConsoleThreads {
 
     private final MessageLedger ledger;
     private final SandboxCustomerService customers;
-    private final GatewayOutcomes gateway;
+    private final GatewayMessages gateway;
     private final java.time.Clock clock;
 
-    ConsoleThreads(MessageLedger ledger, SandboxCustomerService customers, GatewayOutcomes gateway, java.time.Clock clock) {
+    ConsoleThreads(MessageLedger ledger, SandboxCustomerService customers, GatewayMessages gateway, java.time.Clock clock) {
         this.clock = clock;
         this.ledger = ledger;
         this.customers = customers;
@@ -56,17 +58,17 @@ public class ConsoleThreads {
         return gateway.forRecipient(phone).map(outcomes -> build(phone, outcomes));
     }
 
-    private ConsoleThread build(String phone, List<GatewayOutcomes.Outcome> outcomes) {
-        Map<String, GatewayOutcomes.Outcome> byWamid = new HashMap<>();
+    private ConsoleThread build(String phone, List<GatewayMessages.Outcome> outcomes) {
+        Map<String, GatewayMessages.Outcome> byWamid = new HashMap<>();
         List<ConsoleItem> items = new ArrayList<>();
-        for (GatewayOutcomes.Outcome o : outcomes) {
+        for (GatewayMessages.Outcome o : outcomes) {
             if (o.wamid() != null) {
                 byWamid.put(o.wamid(), o);
             }
         }
         List<SandboxMessage> sent = ledger.list(PhoneNumbers.toWaId(phone));
         for (SandboxMessage m : sent) {
-            GatewayOutcomes.Outcome o = byWamid.get(m.wamid());
+            GatewayMessages.Outcome o = byWamid.get(m.wamid());
             Integer code = m.errorCode();
             String title = o != null && o.errorTitle() != null ? o.errorTitle() : code == null ? null : ERROR_TITLES.get(code);
             JsonNode context = m.request().path("context").path("message_id");
@@ -79,10 +81,10 @@ public class ConsoleThreads {
                     m.context(), m.readByBusiness() ? "read" : "received", null, null, null, null,
                     m.typingAt(clock.instant()) ? Boolean.TRUE : null));
         }
-        for (GatewayOutcomes.Outcome o : outcomes) {
+        for (GatewayMessages.Outcome o : outcomes) {
             boolean reachedSandbox = o.wamid() != null && sent.stream().anyMatch(m -> m.wamid().equals(o.wamid()));
             if (!reachedSandbox && o.wamid() == null) {
-                items.add(new ConsoleItem("note", o.id(), Long.MAX_VALUE, o.createdAt(), o.type(), o.content(), null,
+                items.add(new ConsoleItem("note", o.id(), Long.MAX_VALUE, o.createdAt(), o.type(), null, null,
                         o.status(), o.errorCode(), o.errorTitle(), o.attempts(), o.reason(), null));
             }
         }

@@ -128,6 +128,38 @@ class ConsoleBrowserTest {
         return page.locator("#thread li[data-kind=business][data-type=" + type + "]");
     }
 
+    /**
+     * README "Quick start", then the console: a newcomer who played the customer and answered as the business
+     * with curl finds that customer in the list (never configured) and the conversation in their chat.
+     */
+    @Test
+    void theReadmeWalkThroughShowsInTheConsole() {
+        String phone = TestDb.freshPhone();
+        // the customer writes first: their 24 h window opens
+        given().contentType(ContentType.JSON).body(Map.of("text", "Hi, where is my order?"))
+                .post("/sandbox/customers/" + phone + "/messages").then().statusCode(200);
+        await().atMost(PATIENCE).until(() -> given().auth().oauth2("test-key").get("/v1/contacts/" + phone)
+                .statusCode() == 200);
+        // the business answers
+        String id = send(Map.of("to", phone, "type", "text", "text", Map.of("body", "It ships today!")));
+        await().atMost(PATIENCE).until(() -> "read".equals(given().auth().oauth2("test-key")
+                .get("/v1/messages/" + id).then().extract().path("status")));
+
+        openConsole(null);
+        Locator customer = page.locator("#customer-list button.customer[data-phone='" + phone + "']");
+        assertThat(customer).containsText(phone);
+        assertThat(customer).containsText("Sandbox Customer");
+        assertThat(page.locator("#customer-list .empty")).hasCount(0);
+        customer.click();
+        assertThat(page.locator("#chat-sub")).containsText(phone);
+        assertThat(page.locator("#thread li[data-kind=customer]")).hasCount(1);
+        assertThat(page.locator("#thread li[data-kind=customer]")).containsText("Hi, where is my order?");
+        Locator answer = business("text");
+        assertThat(answer).hasCount(1);
+        assertThat(answer).containsText("It ships today!");
+        assertThat(answer).hasAttribute("data-status", "read");
+    }
+
     @Test
     void bothSidesOfAConversation() {
         String phone = TestDb.freshPhone();
