@@ -4,6 +4,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
+import wagateway.cloudapi.MetaErrorCodes;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
 
@@ -35,7 +36,8 @@ final class MediaProblems {
                     + "): check gateway.senders.*.access-token")
                     .with("cloudApiCode", code));
         }
-        if (reply.status() == 404 || reply.status() == 410 || code != null && (code == 100 || code == 131053)) {
+        if (reply.status() == 404 || reply.status() == 410
+                || code != null && (code == MetaErrorCodes.INVALID_PARAMETER || code == MetaErrorCodes.MEDIA_NOT_FOUND)) {
             return gone("The Cloud API no longer has this media (it expires 7 days after a customer sent it, 30 days "
                     + "after upload, or was deleted): " + reply.errorMessage());
         }
@@ -45,7 +47,7 @@ final class MediaProblems {
 
     static boolean isAuth(GraphReply reply) {
         Integer code = reply.errorCode();
-        return reply.status() == 401 || reply.status() == 403 || code != null && code == 190;
+        return reply.status() == 401 || reply.status() == 403 || code != null && code == MetaErrorCodes.ACCESS_TOKEN;
     }
 
     /** A failed call: breaker open, timeout, 5xx, connection trouble. */

@@ -17,6 +17,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.smallrye.mutiny.Uni;
+import wagateway.cloudapi.MetaErrorCodes;
 import wagateway.config.GatewayConfig;
 
 /**
@@ -66,7 +67,8 @@ public class MediaResource {
                     .onFailure().transform(MediaProblems::fromFailure)
                     .chain(reply -> {
                         // Already gone at Meta (deleted elsewhere, expired early): our record follows.
-                        if (!reply.ok() && !(reply.errorCode() != null && reply.errorCode() == 100)) {
+                        if (!reply.ok()
+                                && !(reply.errorCode() != null && reply.errorCode() == MetaErrorCodes.INVALID_PARAMETER)) {
                             throw MediaProblems.fromGraph(reply, "delete the media");
                         }
                         return catalog.markDeleted(mediaId, clock.instant());

@@ -11,6 +11,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import wagateway.cloudapi.MetaErrorCodes;
 import wagateway.cloudapi.content.MediaLimits;
 import wagateway.config.GatewayConfig;
 import wagateway.web.Problem;
@@ -100,7 +101,7 @@ public class MediaUploadService {
             return MediaProblems.fromGraph(reply, "upload the media");
         }
         Integer code = reply.errorCode();
-        if (code != null && code == 131053) {
+        if (code != null && code == MetaErrorCodes.MEDIA_NOT_FOUND) {
             // We checked type, size and content: if Meta still refuses the file, say what Meta said.
             return new ProblemException(Problem.of("media-refused", "Unprocessable Content", 422,
                     "The Cloud API refused the file: " + reply.errorMessage()).with("cloudApiCode", code));

@@ -1,5 +1,6 @@
 package wagateway.sandbox;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +20,7 @@ public record CustomerMessage(long seq, String wamid, String phone, String phone
         JsonNode content, String context, Instant at, boolean readByBusiness, Instant typingAt) {
 
     /** WhatsApp shows a typing indicator for at most 25 s (or until the business's reply arrives). */
-    public static final java.time.Duration TYPING_LIFETIME = java.time.Duration.ofSeconds(25);
+    public static final Duration TYPING_LIFETIME = Duration.ofSeconds(25);
 
     CustomerMessage read(boolean typing, Instant now) {
         return new CustomerMessage(seq, wamid, phone, phoneNumberId, type, content, context, at, true,

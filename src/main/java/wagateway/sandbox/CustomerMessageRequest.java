@@ -1,5 +1,7 @@
 package wagateway.sandbox;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * Body of {@code POST /sandbox/customers/{phone}/messages}: exactly one of {@code text},
  * {@code buttonReply}, {@code listReply}, {@code media}.
@@ -8,7 +10,7 @@ package wagateway.sandbox;
  * @param referral true: the customer came from a click-to-WhatsApp ad (free entry point, 72 h window)
  * @param phoneNumberId the business number written to; default the replied-to message's, else the default sender's
  */
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record CustomerMessageRequest(String text, ButtonReply buttonReply, ListReply listReply, Media media,
         String context, Boolean referral, String phoneNumberId) {
 
@@ -23,17 +25,17 @@ public record CustomerMessageRequest(String text, ButtonReply buttonReply, ListR
      * @param caption image, video, document: the caption
      * @param sizeBytes size of a generated file (at most 100 MiB)
      */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record Media(String type, String mimeType, String dataBase64, String filename, String caption, Long sizeBytes) {
     }
 
     /** A tap on a reply button of an interactive message. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record ButtonReply(String id, String title) {
     }
 
     /** A choice in a list message. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record ListReply(String id, String title, String description) {
     }
 }

@@ -1,5 +1,7 @@
 package wagateway.sandbox;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * Body of {@code PUT /sandbox/customers/{phone}}; absent fields take their defaults.
  *
@@ -9,7 +11,7 @@ package wagateway.sandbox;
  * @param readsMessages default true; false stops their messages at delivered
  * @param answerDelay ISO-8601 duration they take to read ({@code PT5S}); default the status delay
  */
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record CustomerSettingsRequest(String name, Boolean whatsappUser, Boolean marketingOptedOut,
         Boolean readsMessages, String answerDelay) {
 }

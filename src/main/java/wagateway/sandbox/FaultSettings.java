@@ -5,6 +5,8 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * The sandbox's run-time knobs, as {@code GET/PUT /sandbox/faults} show and take them. In a PUT, an
  * absent field takes its configured default ({@code gateway.sandbox.*}), so {@code {}} restores the
@@ -23,7 +25,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param seed reseeds the fault dice when given
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record FaultSettings(Long latencyMinMs, Long latencyMaxMs, Map<String, Double> errorRates, Integer burst5xx,
         Double connectionResetRate, Double timeoutRate, Double duplicateWebhookRate, Double outOfOrderRate,
         Long webhookDelayMs, Boolean windowErrorSync, Long seed) {

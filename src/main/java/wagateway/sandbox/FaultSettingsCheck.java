@@ -3,6 +3,7 @@ package wagateway.sandbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import wagateway.web.Problem;
 
@@ -31,7 +32,7 @@ final class FaultSettingsCheck {
             for (Map.Entry<String, Double> e : s.errorRates().entrySet()) {
                 if (GraphErrors.injectable(e.getKey()).isEmpty()) {
                     errors.add(new Problem.FieldError("errorRates." + e.getKey(),
-                            "unknown code; one of " + new java.util.TreeSet<>(GraphErrors.injectableKeys())));
+                            "unknown code; one of " + new TreeSet<>(GraphErrors.injectableKeys())));
                 } else {
                     rate(errors, "errorRates." + e.getKey(), e.getValue());
                 }

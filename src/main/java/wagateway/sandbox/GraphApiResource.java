@@ -1,5 +1,6 @@
 package wagateway.sandbox;
 
+import java.net.URI;
 import java.time.Duration;
 
 import jakarta.ws.rs.Consumes;
@@ -84,7 +85,7 @@ public class GraphApiResource {
     @Operation(summary = "Describe a media id: a download URL valid 5 minutes, type, sha256, size")
     public Uni<Response> describeMedia(@RestPath String version, @RestPath String mediaId,
             @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
-        java.net.URI self = java.net.URI.create(request.absoluteURI());
+        URI self = URI.create(request.absoluteURI());
         String base = self.getScheme() + "://" + self.getRawAuthority();
         return Uni.createFrom().item(() -> json(mediaService.describe(mediaId, authorization, base)));
     }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +25,7 @@ import io.quarkus.logging.Log;
 import wagateway.cloudapi.content.ContentViolation;
 import wagateway.cloudapi.content.MessageContentValidator;
 import wagateway.config.GatewayConfig;
+import wagateway.support.BearerToken;
 import wagateway.support.PhoneNumbers;
 
 /**
@@ -37,7 +39,7 @@ import wagateway.support.PhoneNumbers;
 public class GraphSendService {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final java.util.Set<String> MEDIA_TYPES = java.util.Set.of("image", "video", "audio", "document", "sticker");
+    private static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "document", "sticker");
 
     private final Map<String, GatewayConfig.Sender> sendersByNumberId;
     private final Duration statusDelay;
@@ -108,10 +110,8 @@ public class GraphSendService {
     }
 
     Optional<GraphError> authorize(String phoneNumberId, String authorization) {
-        String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authorization.substring(7).trim()
-                : null;
-        if (token == null || token.isEmpty()) {
+        String token = BearerToken.from(authorization);
+        if (token == null) {
             return Optional.of(GraphErrors.invalidToken());
         }
         boolean anyMatch = false;

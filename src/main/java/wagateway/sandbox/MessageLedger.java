@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import wagateway.support.PhoneNumbers;
 
 /**
@@ -53,7 +54,7 @@ public class MessageLedger {
      *
      * @param typing whether it carried {@code typing_indicator: {type: text}}
      */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record ReadCall(long seq, String wamid, String phone, String phoneNumberId, boolean typing, Instant at) {
     }
 

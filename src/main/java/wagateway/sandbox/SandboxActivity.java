@@ -3,6 +3,7 @@ package wagateway.sandbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 
@@ -21,7 +22,7 @@ public class SandboxActivity {
      * @param kind message, status, inbound, customer, faults or reset
      * @param phone the customer it concerns (E.164 with '+'), or null when it concerns the whole sandbox
      */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record Change(String kind, String phone) {
     }
 

@@ -16,6 +16,7 @@ import org.jboss.resteasy.reactive.RestPath;
 
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /** The simulated customers: configure them, and make them write to the business. Phones are E.164 with '+'. */
 @IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
@@ -58,7 +59,7 @@ public class SandboxCustomerResource {
         Uni<CustomerMessageAnswer> write = Uni.createFrom().item(() -> service.write(phone, message));
         // Decoding or generating a file (up to 100 MiB) is CPU work that must not hold the event loop.
         return message != null && message.media() != null
-                ? write.runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                ? write.runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 : write;
     }
 }

@@ -1,6 +1,7 @@
 package wagateway.sandbox;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -64,7 +65,7 @@ final class SandboxIds {
 
     /** A business-scoped user id (2026 usernames change) for a customer, stable per number. */
     static String userId(String waId) {
-        return "US." + new java.math.BigInteger(1, Hmac.sha256(waId.getBytes(StandardCharsets.US_ASCII))).toString()
+        return "US." + new BigInteger(1, Hmac.sha256(waId.getBytes(StandardCharsets.US_ASCII))).toString()
                 .substring(0, 20);
     }
 }

@@ -3,6 +3,10 @@ package wagateway.sandbox;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * One media file the sandbox holds: uploaded by the business or sent by a customer. The bytes stay in
  * memory (the store is bounded). The fault fields are set through {@code PUT /sandbox/media/{id}/faults}.
@@ -50,8 +54,8 @@ final class SandboxMedia {
     }
 
     /** A media file as {@code GET /sandbox/media} lists it. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MediaView(String id, String phoneNumberId, String mimeType, long size, String sha256, String filename,
             String origin, String createdAt, String expiresAt, boolean expired, boolean corrupt, Long stallAfterBytes) {
     }
@@ -63,7 +67,7 @@ final class SandboxMedia {
      * @param expired the id has expired: Graph answers as for an unknown object
      * @param stallAfterBytes downloads stop after this many bytes until {@code POST /sandbox/media/{id}/release}
      */
-    @io.quarkus.runtime.annotations.RegisterForReflection
+    @RegisterForReflection
     public record MediaFaults(Boolean corrupt, Boolean expired, Long stallAfterBytes) {
     }
 }

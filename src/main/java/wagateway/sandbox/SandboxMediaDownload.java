@@ -3,6 +3,7 @@ package wagateway.sandbox;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -15,6 +16,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import wagateway.config.GatewayConfig;
+import wagateway.support.BearerToken;
 
 /**
  * The download URLs that {@code GET /{version}/{media-id}} hands out, like Meta's lookaside URLs: valid
@@ -59,7 +61,7 @@ public class SandboxMediaDownload {
         }
         SandboxMedia media = found.get();
         String header = rc.request().getHeader("Authorization");
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : "";
+        String token = Objects.requireNonNullElse(BearerToken.from(header), "");
         String expected = tokensByNumberId.getOrDefault(media.phoneNumberId, "");
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
             response.setStatusCode(401).putHeader("Content-Type", "application/json")

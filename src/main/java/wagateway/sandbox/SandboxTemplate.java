@@ -2,6 +2,8 @@ package wagateway.sandbox;
 
 import java.util.Set;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * An approved template as the sandbox knows it.
  *
@@ -11,7 +13,7 @@ import java.util.Set;
  * @param bodyParameters how many body parameters a send must give
  * @param headerType none, text, image, video or document: a header other than none takes one parameter of that type
  */
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record SandboxTemplate(String name, String category, String language, int bodyParameters, String headerType) {
 
     public static final Set<String> CATEGORIES = Set.of("utility", "marketing", "authentication");

@@ -2,6 +2,8 @@ package wagateway.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * A message the sandbox accepted, for {@code GET /sandbox/messages}.
  *
@@ -9,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param errorCode the code of a failed message
  * @param request the body as sent to the Graph API
  */
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record SentMessageView(String id, String phoneNumberId, String to, String type, String status,
         Integer errorCode, String pricingCategory, String acceptedAt, JsonNode request) {
 

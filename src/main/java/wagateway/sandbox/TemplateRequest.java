@@ -1,5 +1,7 @@
 package wagateway.sandbox;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * Body of {@code PUT /sandbox/templates/{name}}.
  *
@@ -8,6 +10,6 @@ package wagateway.sandbox;
  * @param bodyParameters body parameters a send must give, default 0
  * @param headerType none (default), text, image, video or document
  */
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record TemplateRequest(String category, String language, Integer bodyParameters, String headerType) {
 }

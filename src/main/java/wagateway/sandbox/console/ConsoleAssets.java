@@ -3,6 +3,7 @@ package wagateway.sandbox.console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,7 +32,7 @@ public class ConsoleAssets {
     private final Map<String, Asset> assets;
 
     ConsoleAssets() {
-        java.util.HashMap<String, Asset> loaded = new java.util.HashMap<>();
+        HashMap<String, Asset> loaded = new HashMap<>();
         FILES.forEach((name, type) -> loaded.put(name, new Asset(read(name), type)));
         this.assets = Map.copyOf(loaded);
     }

@@ -3,6 +3,8 @@ package wagateway.sandbox.console;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * One entry of a console thread: a message the business sent (as the sandbox accepted it), a message the
  * customer wrote, or a note about a message the gateway has not (or not yet) handed to the sandbox.
@@ -22,7 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param typing customer: true while the business's typing indicator shows (sent with a read receipt, 25 s)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record ConsoleItem(String kind, String id, long seq, String at, String type, JsonNode content, String context,
         String status, Integer errorCode, String errorTitle, Integer attempts, String reason, Boolean typing) {
 }

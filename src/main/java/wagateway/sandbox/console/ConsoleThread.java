@@ -2,6 +2,7 @@ package wagateway.sandbox.console;
 
 import java.util.List;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import wagateway.sandbox.CustomerView;
 
 /**
@@ -10,6 +11,6 @@ import wagateway.sandbox.CustomerView;
  * @param customer the customer's settings and windows (defaults for one the sandbox was never told about)
  * @param items the conversation, oldest first
  */
-@io.quarkus.runtime.annotations.RegisterForReflection
+@RegisterForReflection
 public record ConsoleThread(CustomerView customer, List<ConsoleItem> items) {
 }

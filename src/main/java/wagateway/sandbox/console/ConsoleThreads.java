@@ -1,5 +1,6 @@
 package wagateway.sandbox.console;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,9 +42,9 @@ public class ConsoleThreads {
     private final MessageLedger ledger;
     private final SandboxCustomerService customers;
     private final GatewayMessages gateway;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
-    ConsoleThreads(MessageLedger ledger, SandboxCustomerService customers, GatewayMessages gateway, java.time.Clock clock) {
+    ConsoleThreads(MessageLedger ledger, SandboxCustomerService customers, GatewayMessages gateway, Clock clock) {
         this.clock = clock;
         this.ledger = ledger;
         this.customers = customers;
