@@ -21,6 +21,8 @@ PG="psql -h 127.0.0.1 -U $PG_USER -v ON_ERROR_STOP=1 -qtAX"
 PGBENCH=${BENCH_PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
 GW_PORT=${BENCH_GATEWAY_PORT:-8080}
 SB_PORT=${BENCH_SANDBOX_PORT:-8081}
+MIN_PORT=${BENCH_MINIMAL_PORT:-18090}
+SEND_SECONDS=${BENCH_SEND_SECONDS:-60}
 JAVA=${BENCH_JAVA:-java}
 GW_JAVA_OPTS=${BENCH_GATEWAY_JAVA_OPTS:-}
 RUNS=${BENCH_RUNS:-3}
@@ -34,7 +36,7 @@ E2E_RATE=${BENCH_E2E_RATE:-1000}
 E2E_SECONDS=${BENCH_E2E_SECONDS:-10}
 # Phases to run (start-up is always measured): a subset is for working on the benchmark itself.
 # Optional phase "sse": accept throughput without and with $SSE_IDLE idle GET /v1/events streams.
-PHASES=${BENCH_PHASES:-limits,accept,sse,e2e,e2e4,startup}
+PHASES=${BENCH_PHASES:-limits,accept,sse,send,dups,e2e,e2e4,inbound,callbacks,startup}
 SSE_IDLE=${BENCH_SSE_IDLE:-200}
 phase() { [[ ",$PHASES," == *",$1,"* ]]; }
 RECIPIENTS=10000
@@ -72,6 +74,8 @@ fi
 log "compile the load driver"
 mkdir -p "$OUT/classes"
 javac --release 17 -d "$OUT/classes" src/test/java/wagateway/bench/LoadDriver.java
+# the floor for accepting: plain Vert.x, one prepared INSERT (MinimalEndpoint's Javadoc says what it skips)
+javac --release 17 -cp "target/quarkus-app/lib/main/*" -d "$OUT/classes" src/test/java/wagateway/bench/MinimalEndpoint.java
 driver() { "$JAVA" -Xmx512m -cp "$OUT/classes" wagateway.bench.LoadDriver url="http://localhost:$GW_PORT" key=$KEY \
     recipients=$RECIPIENTS "$@"; }
 
@@ -109,7 +113,8 @@ fi
 # --- the processes ---------------------------------------------------------------------------------
 $PG -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB"
 log "sandbox on :$SB_PORT"
-# the simulator build runs without a database; it knows the four numbers of phase e2e4 (their tokens)
+# the simulator build runs without a database; it knows the four numbers of phase e2e4 (their tokens). Its own
+# per-number limit is set above any sender's: phase send counts the arrivals itself, so a refusal must not hide one.
 SENDERS_ENV=(GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDERS_MAIN_ACCESS_TOKEN=sandbox-token-main
     GATEWAY_SENDERS_MAIN_MESSAGES_PER_SECOND=1000
     GATEWAY_SENDERS_S2_PHONE_NUMBER_ID=100000000000002 GATEWAY_SENDERS_S2_ACCESS_TOKEN=sandbox-token-s2
@@ -119,7 +124,7 @@ SENDERS_ENV=(GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDER
     GATEWAY_SENDERS_S4_PHONE_NUMBER_ID=100000000000004 GATEWAY_SENDERS_S4_ACCESS_TOKEN=sandbox-token-s4
     GATEWAY_SENDERS_S4_MESSAGES_PER_SECOND=1000)
 env "${SENDERS_ENV[@]}" \
-GATEWAY_SANDBOX_MESSAGES_PER_SECOND=1000 GATEWAY_SANDBOX_PAIR_INTERVAL=PT0S GATEWAY_WEBHOOK_APP_SECRET=$SECRET \
+GATEWAY_SANDBOX_MESSAGES_PER_SECOND=5000 GATEWAY_SANDBOX_PAIR_INTERVAL=PT0S GATEWAY_WEBHOOK_APP_SECRET=$SECRET \
 GATEWAY_SANDBOX_WEBHOOK_URL="http://localhost:$GW_PORT/webhooks/whatsapp" QUARKUS_HTTP_PORT=$SB_PORT \
     "$JAVA" -jar target/sandbox-app/quarkus-run.jar >"$OUT/sandbox.log" 2>&1 &
 SB_PID=$!
@@ -200,10 +205,31 @@ accept() { # label driver-args...
     grep -v median "$OUT/accept-$label.jsonl"
 }
 accept "closed-c$CONCURRENCY" mode=closed concurrency="$CONCURRENCY"
+accept closed-c64 mode=closed concurrency=64
 accept open-500 mode=open rate=500
 accept open-1000 mode=open rate=1000
 accept "batch-$BATCH_SIZE" mode=batch size="$BATCH_SIZE" concurrency=4
 raw "{\"section\":\"rss\",\"name\":\"accept load (peak)\",\"kb\":$(stop_rss)}"
+# the reference in the same run: the minimal endpoint at the same concurrencies, on the same database
+log "reference: the minimal endpoint (plain Vert.x, one INSERT)"
+"$JAVA" -cp "target/quarkus-app/lib/main/*:$OUT/classes" wagateway.bench.MinimalEndpoint port="$MIN_PORT" \
+    db="postgresql://127.0.0.1:5432/$DB" user="$PG_USER" pool="$CLIENTS" >"$OUT/minimal.log" 2>&1 &
+MIN_PID=$!
+PIDS+=("$MIN_PID")
+until curl -s -o /dev/null "http://localhost:$MIN_PORT/" 2>/dev/null; do sleep 0.1; done
+reference() { # label driver-args...
+    local label=$1; shift
+    clear_messages
+    "$JAVA" -Xmx512m -cp "$OUT/classes" wagateway.bench.LoadDriver url="http://localhost:$MIN_PORT" key=$KEY \
+        recipients=$RECIPIENTS warmup="$WARMUP" duration="$DURATION" runs="$RUNS" "$@" | tee "$OUT/minimal-$label.jsonl" |
+        sed -n 's/^{"median":\(.*\)}$/\1/p' | while read -r line; do
+            raw "{\"section\":\"reference\",\"name\":\"$label\",\"result\":$line}"
+        done
+    grep -v median "$OUT/minimal-$label.jsonl"
+}
+reference "closed-c$CONCURRENCY" mode=closed concurrency="$CONCURRENCY"
+reference closed-c64 mode=closed concurrency=64
+kill "$MIN_PID" 2>/dev/null || true
 fi
 
 # --- 2'. accept with idle event-stream subscribers (optional phase "sse") ---------------------------
@@ -258,6 +284,63 @@ e2e_run() { # run-number (0 = warm-up) [label rate driver-args...]
             'acceptErrors', $(jq .errors "$OUT/e2e-$tag.jsonl" | head -1))
         from m" | tee -a "$RAW"
 }
+
+# Queue N messages for sender main straight into the table (the accept path is not what these phases load).
+prefill() { # count
+    $PG -d "$DB" -c "insert into outbound_message (id, api_key_id, sender, recipient, type, category, priority, content,
+        status, next_attempt_at, created_at, updated_at)
+        select gen_random_uuid(), 'bench', 'main', '+5511' || (900000000 + i % $RECIPIENTS), 'template', 'utility', 1,
+            '{\"type\":\"template\",\"template\":{\"name\":\"hello_world\",\"language\":{\"code\":\"en_US\"}}}'::jsonb,
+            'queued', now(), now(), now()
+        from generate_series(1, $1) i"
+}
+sandbox_faults() { # json
+    curl -sf -X POST "http://localhost:$SB_PORT/sandbox/reset" >/dev/null
+    curl -sf -X PUT "http://localhost:$SB_PORT/sandbox/faults" -H 'Content-Type: application/json' -d "$1" >/dev/null
+}
+
+if phase send; then
+# --- 2b. sustained send rate: what the Cloud API sees from one sender configured for N mps -----------
+# The sandbox answers in 150-250 ms with its status webhooks on; arrivals are its own timestamps (acceptedAt).
+for N in 1000 80; do
+    log "send rate: one sender at $N mps for ${SEND_SECONDS}s, the sandbox answering in 150-250 ms"
+    loadavg "send-$N"
+    clear_messages
+    sandbox_faults '{"latencyMinMs":150,"latencyMaxMs":250}'
+    prefill $((N * (SEND_SECONDS + 10)))
+    GW_EXTRA_ENV=(GATEWAY_SENDERS_MAIN_MESSAGES_PER_SECOND=$N)
+    start_gateway true "send phase, $N mps"
+    sleep $((SEND_SECONDS + 5))
+    stop_gateway
+    GW_EXTRA_ENV=()
+    curl -sf "http://localhost:$SB_PORT/sandbox/messages" >"$OUT/send-$N.json"
+    python3 bench/sendrate.py "$OUT/send-$N.json" "one sender at $N mps" "$N" "$SEND_SECONDS" | tee -a "$RAW"
+done
+fi
+
+if phase dups; then
+# --- 2c. duplicates at the Cloud API when its answers time out ----------------------------------------
+# The sandbox takes every message but answers 0.6-1.6 s later, the gateway gives up after 1 s; its status
+# webhooks (which carry our id) come 2 s after. Without waiting for them (unknown-outcome-wait PT0S) a timed-out
+# message is sent again about a second later; with the default wait the webhook settles it first.
+for WAIT in PT0S PT60S; do
+    log "duplicates under timeouts, gateway.dispatch.unknown-outcome-wait=$WAIT"
+    loadavg "dups-$WAIT"
+    clear_messages
+    sandbox_faults '{"latencyMinMs":600,"latencyMaxMs":1600,"webhookDelayMs":2000}'
+    prefill 500
+    GW_EXTRA_ENV=(GATEWAY_SENDERS_MAIN_MESSAGES_PER_SECOND=50 GATEWAY_CLOUD_API_TIMEOUT=PT1S
+        GATEWAY_DISPATCH_UNKNOWN_OUTCOME_WAIT=$WAIT)
+    start_gateway true "duplicates phase, wait $WAIT"
+    sleep 40
+    stop_gateway
+    GW_EXTRA_ENV=()
+    curl -sf "http://localhost:$SB_PORT/sandbox/messages" >"$OUT/dups-$WAIT.json"
+    python3 bench/sendrate.py "$OUT/dups-$WAIT.json" "timeouts, unknown-outcome-wait $WAIT" 50 20 |
+        sed 's/"section": "send"/"section": "dups"/' | tee -a "$RAW"
+done
+sandbox_faults '{}'
+fi
 
 if phase e2e; then
 # --- 3. end to end ---------------------------------------------------------------------------------
