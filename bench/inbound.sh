@@ -7,12 +7,14 @@
 #
 # Reference first, in the same run: pgbench's single insert (bench/pgbench-insert.sql, as bench/run.sh runs it:
 # as many clients as the gateway's reactive pool, median of BENCH_RUNS runs) on a fresh copy of our schema.
-# Then the gateway starts on a fresh database (dispatch off: nothing goes out) and, after BENCH_WARMUP_ROUNDS (2)
-# rounds for the JIT, BENCH_RUNS times: BENCH_MESSAGES (10,000) text messages from BENCH_CUSTOMERS customers (1,000: every customer
-# writes several times, within a webhook's drain batch too) are POSTed as signed webhooks of BENCH_PER_WEBHOOK
-# (100) messages, one after the other over one keep-alive connection, and the time from the first POST until
-# `select count(*) from inbound_message` reaches BENCH_MESSAGES is measured. Prints messages/s per run, the median,
-# its ratio to pgbench's inserts/s, and the machine's load (/proc/loadavg) before and after.
+# Then the gateway starts on a fresh database (dispatch off: nothing goes out). After BENCH_WARMUP_ROUNDS (2) rounds
+# for the JIT, BENCH_RUNS (3) rounds: BENCH_MESSAGES (10,000) text messages from BENCH_CUSTOMERS (1,000) customers,
+# each customer writing once per BENCH_CUSTOMERS messages (so a drain batch of several webhooks holds customers
+# more than once), are POSTed as signed webhooks of BENCH_PER_WEBHOOK (100) messages, one after the other over one
+# keep-alive connection; measured: from the first POST until `select count(*) from inbound_message` reaches
+# BENCH_MESSAGES (each round starts on emptied tables). Then a backlog round: the same webhooks stored at once in
+# webhook_inbox and drained after one nudge (the drain alone). Prints messages/s per round, the median, their
+# ratios to pgbench's inserts/s, and the machine's load (/proc/loadavg).
 # Loopback only; bounded (BENCH_TIMEOUT seconds per round); every process it starts is killed on exit and its
 # databases are dropped (BENCH_KEEP_DB=1 keeps them).
 set -euo pipefail
@@ -59,7 +61,7 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$GW_PORT") 2>/dev/null; then
     echo "port $GW_PORT is in use: set BENCH_GATEWAY_PORT" >&2
     exit 1
 fi
-log "$APP (worktree at $(git rev-parse --short HEAD 2>/dev/null || echo "?")): $MESSAGES messages from $CUSTOMERS customers, $PER_WEBHOOK per webhook"
+log "${BENCH_APP:-this tree at $(git rev-parse --short HEAD 2>/dev/null || echo "?")}: $MESSAGES messages from $CUSTOMERS customers, $PER_WEBHOOK per webhook"
 log "$(load)"
 if [[ "${BENCH_SKIP_PACKAGE:-0}" != 1 && -z "${BENCH_APP:-}" ]]; then
     log "package"
