@@ -2,14 +2,17 @@ package wagateway.inbound;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -27,12 +30,23 @@ import wagateway.support.Times;
 @ApplicationScoped
 public class InboundMessages {
 
+    /** Every message of a batch in one statement; a wamid stored before (a redelivery) is left alone. */
     private static final String STORE = """
             insert into inbound_message (id, wamid, phone_number_id, sender, from_phone, from_user_id, type, content,
                 context_wamid, free_entry_point, sent_at, received_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            select u.id, u.wamid, u.phone_number_id, u.sender, u.from_phone, u.from_user_id, u.type, u.content::jsonb,
+                u.context_wamid, u.free_entry_point, u.sent_at, $12
+            from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                $9::text[], $10::bool[], $11::timestamptz[])
+                as u(id, wamid, phone_number_id, sender, from_phone, from_user_id, type, content, context_wamid,
+                    free_entry_point, sent_at)
             on conflict (wamid) do nothing
             returning id""";
+
+    /** Mark-read-on-arrival for messages just stored: only a message never asked about changes. */
+    private static final String REQUEST_READ_ALL = "update inbound_message set read_state = 'pending', "
+            + "read_requested_at = $2, read_typing = $3, read_next_attempt_at = $2 "
+            + "where id = any($1) and read_state is null and sender is not null";
 
     /** Only a message never asked about changes: a second request (or one after mark-on-arrival) is a no-op. */
     private static final String REQUEST_READ = "update inbound_message set read_state = 'pending', read_requested_at = $3, "
@@ -55,9 +69,15 @@ public class InboundMessages {
             + "read_next_attempt_at = $5, read_error_code = $6, read_error_title = $7 "
             + "where id = $1 and read_state = 'pending' returning id";
 
-    /** A customer message as a webhook brought it. */
-    public record NewInbound(String wamid, String phoneNumberId, String sender, String fromPhone, String fromUserId,
-            String type, JsonObject content, String contextWamid, boolean freeEntryPoint, Instant sentAt) {
+    /**
+     * A customer message as a webhook brought it.
+     *
+     * @param id our id for it, should it be new
+     * @param content the whole Cloud API message object, as JSON text
+     */
+    public record NewInbound(UUID id, String wamid, String phoneNumberId, String sender, String fromPhone,
+            String fromUserId, String type, String content, String contextWamid, boolean freeEntryPoint,
+            Instant sentAt) {
     }
 
     /** A pending read receipt, claimed for sending. */
@@ -81,13 +101,70 @@ public class InboundMessages {
         this.pool = pool;
     }
 
-    /** @return our id for the message, or null when that wamid was stored before (a redelivery) */
-    public Uni<UUID> store(SqlClient tx, UUID id, NewInbound m, Instant now) {
-        return tx.preparedQuery(STORE).execute(Tuple.tuple().addUUID(id).addString(m.wamid())
-                .addString(m.phoneNumberId()).addString(m.sender()).addString(m.fromPhone()).addString(m.fromUserId())
-                .addString(m.type()).addValue(m.content()).addString(m.contextWamid()).addBoolean(m.freeEntryPoint())
-                .addOffsetDateTime(Times.utc(m.sentAt())).addOffsetDateTime(Times.utc(now)))
-                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getUUID("id") : null);
+    /**
+     * Stores a batch of customer messages in one statement, each once per wamid (the wamids of one call are
+     * distinct). Rows go in wamid order, so two transactions storing the same redelivered messages wait for each
+     * other instead of deadlocking.
+     *
+     * @return the ids of the messages stored now; a message missing from it was stored before (a redelivery)
+     */
+    public Uni<Set<UUID>> storeAll(SqlClient tx, List<NewInbound> messages, Instant now) {
+        if (messages.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        List<NewInbound> byWamid = new ArrayList<>(messages);
+        byWamid.sort(Comparator.comparing(NewInbound::wamid));
+        int n = byWamid.size();
+        UUID[] ids = new UUID[n];
+        String[] wamids = new String[n];
+        String[] phoneNumberIds = new String[n];
+        String[] senders = new String[n];
+        String[] phones = new String[n];
+        String[] userIds = new String[n];
+        String[] types = new String[n];
+        String[] contents = new String[n];
+        String[] contexts = new String[n];
+        Boolean[] freeEntryPoints = new Boolean[n];
+        OffsetDateTime[] sentAts = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            NewInbound m = byWamid.get(i);
+            ids[i] = m.id();
+            wamids[i] = m.wamid();
+            phoneNumberIds[i] = m.phoneNumberId();
+            senders[i] = m.sender();
+            phones[i] = m.fromPhone();
+            userIds[i] = m.fromUserId();
+            types[i] = m.type();
+            contents[i] = m.content();
+            contexts[i] = m.contextWamid();
+            freeEntryPoints[i] = m.freeEntryPoint();
+            sentAts[i] = Times.utc(m.sentAt());
+        }
+        return tx.preparedQuery(STORE).execute(Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(wamids)
+                .addArrayOfString(phoneNumberIds).addArrayOfString(senders).addArrayOfString(phones)
+                .addArrayOfString(userIds).addArrayOfString(types).addArrayOfString(contents)
+                .addArrayOfString(contexts).addArrayOfBoolean(freeEntryPoints).addArrayOfOffsetDateTime(sentAts)
+                .addOffsetDateTime(Times.utc(now)))
+                .map(rows -> {
+                    Set<UUID> stored = new HashSet<>();
+                    rows.forEach(row -> stored.add(row.getUUID("id")));
+                    return stored;
+                });
+    }
+
+    /**
+     * Mark-read-on-arrival: asks for the read receipts of messages just stored (those that came to a configured
+     * sender), inside the caller's transaction.
+     *
+     * @return how many were asked for
+     */
+    public Uni<Integer> requestReadAll(SqlClient tx, List<UUID> ids, boolean typing, Instant now) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return tx.preparedQuery(REQUEST_READ_ALL).execute(Tuple.tuple().addArrayOfUUID(ids.toArray(UUID[]::new))
+                .addOffsetDateTime(Times.utc(now)).addBoolean(typing))
+                .map(RowSet::rowCount);
     }
 
     /**

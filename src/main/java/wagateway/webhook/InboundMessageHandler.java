@@ -3,9 +3,13 @@ package wagateway.webhook;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
@@ -33,16 +38,22 @@ import wagateway.wakeup.QueueSignal;
 import static wagateway.support.JsonFields.putIfPresent;
 
 /**
- * Applies one customer message of any type, inside the caller's transaction: stored once per wamid; then,
- * for a new one only, the contact learns it (identity, window: 24 h, or 72 h from a Click-to-WhatsApp
- * referral), an opt-out/opt-in keyword records consent (spec §3.1), and a {@code message.received} event goes
- * to the business.
+ * Applies customer messages of any type, inside the caller's transaction, with a fixed number of set-based
+ * statements whatever their number (they come in Meta's order, from one or many webhooks): each is stored once per
+ * wamid ({@link InboundMessages#storeAll}); then, for the new ones only, their contacts learn them (identity,
+ * window: 24 h, or 72 h from a Click-to-WhatsApp referral; {@link ContactStore#recordInbound}), opt-out/opt-in
+ * keywords record consent in order (spec §3.1; {@link ConsentLedger#recordAll}), a {@code message.received} event
+ * per message goes to the business in Meta's order ({@link EventOutbox#appendAll}), and mark-read-on-arrival asks
+ * for their read receipts. The result is that of applying them one after the other.
  */
 @ApplicationScoped
 public class InboundMessageHandler {
 
     static final Duration WINDOW = Duration.ofHours(24);
     static final Duration FREE_ENTRY_POINT_WINDOW = Duration.ofHours(72);
+
+    private static final String REPLIED_TO = "select id, wamid, callback_url, metadata from outbound_message "
+            + "where wamid = any($1)";
 
     private final ContactStore contacts;
     private final ConsentLedger consent;
@@ -70,43 +81,158 @@ public class InboundMessageHandler {
         config.senders().forEach((name, sender) -> senderByPhoneNumberId.put(sender.phoneNumberId(), name));
     }
 
-    Uni<Void> apply(SqlClient tx, InboundMessage message) {
-        if (message.wamid() == null) {
-            Log.warnf("Inbound %s message without id: ignored", message.type());
+    /** One message as it arrived: our id, should it be new, and what it says about its customer. */
+    private record Arrival(InboundMessage message, UUID id, Instant sentAt, String phone, String sender) {
+
+        boolean system() {
+            // a system notice (number changed...) is not the customer writing
+            return "system".equals(message.type());
+        }
+    }
+
+    /** Applies {@code messages}, in the order Meta sent them, inside {@code tx}. */
+    Uni<Void> apply(SqlClient tx, List<InboundMessage> messages) {
+        Instant now = clock.instant();
+        List<Arrival> arrivals = new ArrayList<>(messages.size());
+        Set<String> wamids = new HashSet<>();
+        for (InboundMessage message : messages) {
+            if (message.wamid() == null) {
+                Log.warnf("Inbound %s message without id: ignored", message.type());
+                continue;
+            }
+            if (!wamids.add(message.wamid())) {
+                continue; // twice in this batch: the second is a redelivery of the first
+            }
+            arrivals.add(new Arrival(message, Ids.next(), message.timestamp() != null ? message.timestamp() : now,
+                    PhoneNumbers.fromWaId(message.from()), senderByPhoneNumberId.get(message.phoneNumberId())));
+        }
+        if (arrivals.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Instant now = clock.instant();
-        Instant sentAt = message.timestamp() != null ? message.timestamp() : now;
-        String phone = PhoneNumbers.fromWaId(message.from());
-        String sender = senderByPhoneNumberId.get(message.phoneNumberId());
-        var stored = new InboundMessages.NewInbound(message.wamid(), message.phoneNumberId(), sender, phone,
-                message.fromUserId(), message.type(), new JsonObject(message.raw().toString()), message.contextWamid(),
-                message.freeEntryPoint(), sentAt);
-        return inbound.store(tx, Ids.next(), stored, now)
-                .chain(id -> {
-                    if (id == null) {
-                        return Uni.createFrom().voidItem(); // a redelivery: applied the first time
-                    }
-                    metrics.inbound(message.type());
-                    Uni<String> knownPhone = phone != null ? Uni.createFrom().item(phone)
-                            : contacts.phoneOfUser(tx, message.fromUserId());
-                    return knownPhone.chain(contactPhone -> learn(tx, message, contactPhone, sender, sentAt, now)
-                            .chain(() -> notifyBusiness(tx, id, message, contactPhone, sender, sentAt)))
-                            .call(() -> markReadOnArrival(tx, id, message, sender, now));
-                });
+        List<InboundMessages.NewInbound> stored = new ArrayList<>(arrivals.size());
+        for (Arrival a : arrivals) {
+            InboundMessage m = a.message();
+            stored.add(new InboundMessages.NewInbound(a.id(), m.wamid(), m.phoneNumberId(), a.sender(), a.phone(),
+                    m.fromUserId(), m.type(), m.raw().toString(), m.contextWamid(), m.freeEntryPoint(), a.sentAt()));
+        }
+        return inbound.storeAll(tx, stored, now).chain(newIds -> {
+            // a redelivery was applied the first time: nothing more
+            List<Arrival> fresh = arrivals.stream().filter(a -> newIds.contains(a.id())).toList();
+            if (fresh.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            fresh.forEach(a -> metrics.inbound(a.message().type()));
+            return contacts.phonesOf(tx, fresh.stream().map(a -> new ContactStore.Customer(a.phone(),
+                    a.message().fromUserId())).toList(), now)
+                    .chain(phones -> learn(tx, fresh, phones, now)
+                            .chain(() -> notifyBusiness(tx, fresh, phones))
+                            .chain(() -> markReadOnArrival(tx, fresh, now)));
+        });
     }
 
     /**
-     * {@code gateway.inbound.mark-read-on-arrival}: the row is set pending in this transaction, and the
-     * dispatcher is woken once it commits. No Cloud API call on the webhook path.
+     * Identity, windows and keyword consent of the new messages ({@code phones}: the contact of each); nothing to
+     * key them on when the phone is unknown (2026 usernames).
      */
-    private Uni<Void> markReadOnArrival(SqlClient tx, UUID id, InboundMessage message, String sender, Instant now) {
-        // a system notice (number changed...) is not the customer writing: nothing to mark read
-        if (!onArrival.markReadOnArrival() || sender == null || "system".equals(message.type())) {
+    private Uni<Void> learn(SqlClient tx, List<Arrival> fresh, List<String> phones, Instant now) {
+        List<ContactStore.Inbound> learned = new ArrayList<>(fresh.size());
+        List<ConsentChange> changes = new ArrayList<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            Arrival a = fresh.get(i);
+            InboundMessage message = a.message();
+            String phone = phones.get(i);
+            if (phone == null) {
+                Log.debugf("Inbound %s from an unknown phone number: contact not updated", message.type());
+                continue;
+            }
+            // A system notice opens no window.
+            Instant openUntil = a.system() ? null
+                    : a.sentAt().plus(message.freeEntryPoint() ? FREE_ENTRY_POINT_WINDOW : WINDOW);
+            learned.add(new ContactStore.Inbound(phone, a.sender(), message.fromUserId(), message.profileName(),
+                    a.sentAt(), openUntil, message.freeEntryPoint()));
+            keywords.match(keywordText(message)).ifPresent(intent -> {
+                Log.infof("Keyword %s from %s", intent, PhoneNumbers.mask(phone));
+                String status = intent == OptKeywordMatcher.Intent.OPT_OUT ? ConsentChange.OPTED_OUT
+                        : ConsentChange.OPTED_IN;
+                changes.add(ConsentChange.fromWhatsApp(phone, status, ConsentChange.SCOPE_ALL, "keyword",
+                        message.wamid(), now, message.fromUserId()));
+            });
+        }
+        return contacts.recordInbound(tx, learned, now).chain(() -> changes.isEmpty() ? Uni.createFrom().voidItem()
+                : consent.recordAll(tx, changes).replaceWithVoid());
+    }
+
+    /**
+     * One event per new message, in Meta's order (the events of one customer are delivered in outbox order). It
+     * goes to the callback URL of the message the customer replied to, when it has one, else to the global one,
+     * and carries that message's metadata: one query finds every message replied to.
+     */
+    private Uni<Void> notifyBusiness(SqlClient tx, List<Arrival> fresh, List<String> phones) {
+        Set<String> repliedTo = new LinkedHashSet<>();
+        fresh.forEach(a -> {
+            if (a.message().contextWamid() != null) {
+                repliedTo.add(a.message().contextWamid());
+            }
+        });
+        Uni<Map<String, Row>> replied = repliedTo.isEmpty() ? Uni.createFrom().item(Map.of())
+                : tx.preparedQuery(REPLIED_TO).execute(Tuple.tuple().addArrayOfString(repliedTo.toArray(String[]::new)))
+                        .map(rows -> {
+                            Map<String, Row> byWamid = new HashMap<>();
+                            rows.forEach(row -> byWamid.put(row.getString("wamid"), row));
+                            return byWamid;
+                        });
+        return replied.chain(byWamid -> {
+            List<EventOutbox.NewEvent> events = new ArrayList<>(fresh.size());
+            for (int i = 0; i < fresh.size(); i++) {
+                Arrival a = fresh.get(i);
+                String phone = phones.get(i);
+                JsonObject event = received(a, phone);
+                Row original = a.message().contextWamid() == null ? null : byWamid.get(a.message().contextWamid());
+                String callbackUrl = null;
+                if (original != null) {
+                    callbackUrl = original.getString("callback_url");
+                    event.put("inReplyTo", new JsonObject().put("messageId", original.getUUID("id").toString()));
+                    putIfPresent(event, "metadata", original.getValue("metadata"));
+                }
+                events.add(new EventOutbox.NewEvent(EventOutbox.MESSAGE_RECEIVED, null, phone, callbackUrl, event));
+            }
+            return outbox.appendAll(tx, events);
+        });
+    }
+
+    /** The body of a {@code message.received} event. */
+    private static JsonObject received(Arrival a, String phone) {
+        InboundMessage message = a.message();
+        // our id, for POST /v1/messages/{id}/read ("id" itself is the event's id in the delivered envelope)
+        JsonObject event = new JsonObject()
+                .put("messageId", a.id().toString())
+                .put("wamid", message.wamid())
+                .put("from", phone)
+                .put("userId", message.fromUserId())
+                .put("profileName", message.profileName())
+                .put("sender", a.sender())
+                .put("phoneNumberId", message.phoneNumberId())
+                .put("messageType", message.type())
+                .put("content", MetaJson.vertx(message.content()))
+                .put("timestamp", a.sentAt().toString());
+        putIfPresent(event, "context", MetaJson.vertx(message.context()));
+        putIfPresent(event, "referral", MetaJson.vertx(message.referral()));
+        putIfPresent(event, "errors", MetaJson.vertx(message.raw().get("errors")));
+        return event;
+    }
+
+    /**
+     * {@code gateway.inbound.mark-read-on-arrival}: the rows are set pending in this transaction, and the
+     * dispatcher is woken once it commits. No Cloud API call on the webhook path. A system notice is not the
+     * customer writing: nothing to mark read.
+     */
+    private Uni<Void> markReadOnArrival(SqlClient tx, List<Arrival> fresh, Instant now) {
+        if (!onArrival.markReadOnArrival()) {
             return Uni.createFrom().voidItem();
         }
-        return inbound.requestRead(tx, id, null, onArrival.typingOnArrival(), now).invoke(requested -> {
-            if (requested != null) {
+        List<UUID> ids = fresh.stream().filter(a -> a.sender() != null && !a.system()).map(Arrival::id).toList();
+        return inbound.requestReadAll(tx, ids, onArrival.typingOnArrival(), now).invoke(requested -> {
+            if (requested > 0) {
                 wakeAfterCommit(tx);
             }
         }).replaceWithVoid();
@@ -121,69 +247,6 @@ public class InboundMessageHandler {
         }
         transaction.completion().subscribe().with(committed -> signal.accepted(), rolledBack -> {
         });
-    }
-
-    /** Identity, window and keyword consent; nothing to key them on when the phone is unknown (2026 usernames). */
-    private Uni<Void> learn(SqlClient tx, InboundMessage message, String phone, String sender, Instant sentAt,
-            Instant now) {
-        if (phone == null) {
-            Log.debugf("Inbound %s from an unknown phone number: contact not updated", message.type());
-            return Uni.createFrom().voidItem();
-        }
-        // A system notice (number changed...) is not the customer writing: it opens no window.
-        Instant openUntil = "system".equals(message.type()) ? null
-                : sentAt.plus(message.freeEntryPoint() ? FREE_ENTRY_POINT_WINDOW : WINDOW);
-        return contacts.recordInbound(tx, phone, sender, message.fromUserId(), message.profileName(), sentAt,
-                openUntil, message.freeEntryPoint(), now)
-                .chain(() -> keywords.match(keywordText(message))
-                        .map(intent -> recordKeyword(tx, message, phone, intent, now))
-                        .orElseGet(() -> Uni.createFrom().voidItem()));
-    }
-
-    private Uni<Void> recordKeyword(SqlClient tx, InboundMessage message, String phone, OptKeywordMatcher.Intent intent,
-            Instant now) {
-        String status = intent == OptKeywordMatcher.Intent.OPT_OUT ? ConsentChange.OPTED_OUT : ConsentChange.OPTED_IN;
-        Log.infof("Keyword %s from %s", intent, PhoneNumbers.mask(phone));
-        return consent.record(tx, ConsentChange.fromWhatsApp(phone, status, ConsentChange.SCOPE_ALL, "keyword",
-                message.wamid(), now, message.fromUserId())).replaceWithVoid();
-    }
-
-    /**
-     * The event goes to the callback URL of the message the customer replied to, when it has one, else to the
-     * global one; it carries that message's metadata.
-     */
-    private Uni<Void> notifyBusiness(SqlClient tx, UUID id, InboundMessage message, String phone, String sender,
-            Instant sentAt) {
-        // our id, for POST /v1/messages/{id}/read ("id" itself is the event's id in the delivered envelope)
-        JsonObject event = new JsonObject()
-                .put("messageId", id.toString())
-                .put("wamid", message.wamid())
-                .put("from", phone)
-                .put("userId", message.fromUserId())
-                .put("profileName", message.profileName())
-                .put("sender", sender)
-                .put("phoneNumberId", message.phoneNumberId())
-                .put("messageType", message.type())
-                .put("content", MetaJson.vertx(message.content()))
-                .put("timestamp", sentAt.toString());
-        putIfPresent(event, "context", MetaJson.vertx(message.context()));
-        putIfPresent(event, "referral", MetaJson.vertx(message.referral()));
-        putIfPresent(event, "errors", MetaJson.vertx(message.raw().get("errors")));
-        if (message.contextWamid() == null) {
-            return outbox.append(tx, EventOutbox.MESSAGE_RECEIVED, null, phone, null, event);
-        }
-        return tx.preparedQuery("select id, callback_url, metadata from outbound_message where wamid = $1")
-                .execute(Tuple.of(message.contextWamid()))
-                .chain(rows -> {
-                    String callbackUrl = null;
-                    if (rows.iterator().hasNext()) {
-                        var replied = rows.iterator().next();
-                        callbackUrl = replied.getString("callback_url");
-                        event.put("inReplyTo", new JsonObject().put("messageId", replied.getUUID("id").toString()));
-                        putIfPresent(event, "metadata", replied.getValue("metadata"));
-                    }
-                    return outbox.append(tx, EventOutbox.MESSAGE_RECEIVED, null, phone, callbackUrl, event);
-                });
     }
 
     /** What a keyword is read from: typed text, or the text of a tapped button. */

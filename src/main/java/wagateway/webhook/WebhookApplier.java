@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import wagateway.cloudapi.webhook.InboundMessage;
 import wagateway.cloudapi.webhook.StatusUpdate;
 import wagateway.cloudapi.webhook.WebhookBatch;
 import wagateway.config.GatewayConfig;
@@ -21,13 +22,14 @@ import wagateway.support.CoalescingRunner;
 
 /**
  * Applies stored webhooks. The normal path is a drain: it claims up to {@code gateway.webhook.apply-batch-size}
- * pending rows (skipping rows another replica holds) and applies all of them in ONE transaction, every
- * status of the batch set-based ({@link MetaStatusApplier}), then inbound messages and preferences row by
- * row in the order Meta sent them. A webhook being stored nudges the drain ({@link #nudge}, coalesced: one
- * drain at a time per replica, run again when nudged meanwhile); {@link WebhookDrainJob} catches the rest.
- * If a batch fails, its rows are applied one by one, each in its own transaction ({@link #apply}), so a bad
- * row cannot hold back the others; a row that keeps failing is marked {@code failed} after
- * {@code gateway.webhook.max-apply-attempts} and stays visible.
+ * pending rows (skipping rows another replica holds) and applies all of them in ONE transaction: every status of
+ * the batch set-based ({@link MetaStatusApplier}), then every inbound message set-based, in the order Meta sent
+ * them ({@link InboundMessageHandler}), and preferences row by row. A webhook being stored nudges the drain
+ * ({@link #nudge}, coalesced: one drain at a time per replica, run again when nudged meanwhile);
+ * {@link WebhookDrainJob} catches the rest. If a batch fails, its rows are applied one by one, each in its own
+ * transaction ({@link #apply}: the same code with a batch of one), so a bad row cannot hold back the others; a
+ * row that keeps failing is marked {@code failed} after {@code gateway.webhook.max-apply-attempts} and stays
+ * visible.
  */
 @ApplicationScoped
 public class WebhookApplier {
@@ -103,32 +105,53 @@ public class WebhookApplier {
     }
 
     private Uni<Void> applyAll(SqlClient tx, List<WebhookInbox.Claimed> claimed) {
-        List<WebhookBatch> batches = new ArrayList<>(claimed.size());
+        return applyBodies(tx, claimed.stream().map(WebhookInbox.Claimed::body).toList());
+    }
+
+    /**
+     * Applies stored webhooks in the order given: every status first, set-based (they never depend on the
+     * inbound messages or preferences of the batch); then the inbound messages of all of them, set-based, in the
+     * order Meta sent them; then preferences, row by row. A webhook with preferences (rare) applies the messages
+     * before it and its own, then its preferences, so consent changes keep Meta's order.
+     */
+    private Uni<Void> applyBodies(SqlClient tx, List<String> bodies) {
+        List<WebhookBatch> batches = new ArrayList<>(bodies.size());
         List<StatusUpdate> allStatuses = new ArrayList<>();
-        for (WebhookInbox.Claimed row : claimed) {
+        for (String body : bodies) {
             WebhookBatch batch;
             try {
-                batch = read(row.body());
+                batch = read(body);
             } catch (Exception e) {
                 return Uni.createFrom().failure(e);
             }
             batches.add(batch);
             allStatuses.addAll(batch.statuses());
         }
-        // Statuses first, all at once; they never depend on the inbound messages or preferences of the batch.
         Uni<Void> chain = statuses.apply(tx, allStatuses);
+        List<InboundMessage> pending = new ArrayList<>();
         for (WebhookBatch batch : batches) {
-            chain = chain.chain(() -> inOrder(tx, batch.messages(), messages::apply))
-                    .chain(() -> inOrder(tx, batch.userPreferences(), preferences::apply));
+            pending.addAll(batch.messages());
+            if (!batch.userPreferences().isEmpty()) {
+                List<InboundMessage> before = List.copyOf(pending);
+                pending.clear();
+                chain = chain.chain(() -> inboundMessages(tx, before))
+                        .chain(() -> inOrder(tx, batch.userPreferences(), preferences::apply));
+            }
         }
-        return chain;
+        List<InboundMessage> rest = List.copyOf(pending);
+        return chain.chain(() -> inboundMessages(tx, rest));
+    }
+
+    private Uni<Void> inboundMessages(SqlClient tx, List<InboundMessage> items) {
+        return items.isEmpty() ? Uni.createFrom().voidItem() : messages.apply(tx, items);
     }
 
     /** Applies one stored webhook unless it is applied, failed, or being applied elsewhere. Never fails. */
     public Uni<Void> apply(long id) {
         return pool.withTransaction(tx -> inbox.claim(tx, id).chain(claimed -> claimed == null
                 ? Uni.createFrom().voidItem()
-                : applyBody(tx, claimed.body()).call(() -> inbox.markApplied(tx, List.of(id))).invoke(metrics::applied)))
+                : applyBodies(tx, List.of(claimed.body())).call(() -> inbox.markApplied(tx, List.of(id)))
+                        .invoke(metrics::applied)))
                 .onFailure().recoverWithUni(e -> recordFailure(id, e));
     }
 
@@ -136,18 +159,6 @@ public class WebhookApplier {
         WebhookBatch batch = WebhookPayloadReader.read(mapper.readTree(body));
         batch.errors().forEach(error -> Log.warnf("Meta reports webhook error %s: %s", error.code(), error.title()));
         return batch;
-    }
-
-    private Uni<Void> applyBody(SqlClient tx, String body) {
-        WebhookBatch batch;
-        try {
-            batch = read(body);
-        } catch (Exception e) {
-            return Uni.createFrom().failure(e);
-        }
-        return statuses.apply(tx, batch.statuses())
-                .chain(() -> inOrder(tx, batch.messages(), messages::apply))
-                .chain(() -> inOrder(tx, batch.userPreferences(), preferences::apply));
     }
 
     private static <T> Uni<Void> inOrder(SqlClient tx, List<T> items, Handler<T> handler) {

@@ -8,12 +8,16 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import wagateway.testsupport.SandboxCustomers;
 import wagateway.testsupport.TestDb;
+import wagateway.webhook.MetaWebhooks;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,5 +72,31 @@ class ReadOnArrivalTest {
         // an explicit request after that changes nothing
         given().auth().oauth2("test-key").post("/v1/messages/" + id + "/read").then().statusCode(200)
                 .body("readState", equalTo("sent"));
+    }
+
+    @Test
+    void everyNewMessageOfABatchIsMarkedReadButASystemNoticeOrARedeliveryIsNot() {
+        String waId = MetaWebhooks.freshWaId();
+        ObjectNode payload = MetaWebhooks.text(waId, "one");
+        String first = MetaWebhooks.messages(payload).get(0).path("id").asText();
+        MetaWebhooks.postApplied(payload);
+        TestDb.update("update inbound_message set read_state = null, read_requested_at = null where wamid = ?", first);
+
+        ObjectNode batch = MetaWebhooks.text(waId, "two");
+        String second = MetaWebhooks.messages(batch).get(0).path("id").asText();
+        ObjectNode system = MetaWebhooks.JSON.createObjectNode().put("from", waId).put("id", MetaWebhooks.freshWamid())
+                .put("timestamp", MetaWebhooks.messages(batch).get(0).path("timestamp").asText()).put("type", "system");
+        system.putObject("system").put("body", "User changed number").put("type", "user_changed_number");
+        ObjectNode third = ((ObjectNode) MetaWebhooks.messages(batch).get(0).deepCopy()).put("id", MetaWebhooks.freshWamid());
+        JsonNode again = MetaWebhooks.messages(payload).get(0).deepCopy(); // a redelivery: left alone
+        MetaWebhooks.messages(batch).add(system).add(third).add(again);
+        MetaWebhooks.postApplied(batch);
+
+        assertThat(TestDb.query("select wamid, read_requested_at is not null as requested from inbound_message "
+                + "where from_phone = ? order by sent_at, id", "+" + waId)).containsExactlyInAnyOrder(
+                        Map.of("wamid", first, "requested", false),
+                        Map.of("wamid", second, "requested", true),
+                        Map.of("wamid", system.path("id").asText(), "requested", false),
+                        Map.of("wamid", third.path("id").asText(), "requested", true));
     }
 }
