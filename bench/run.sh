@@ -367,6 +367,17 @@ stop_gateway
 GW_EXTRA_ENV=()
 fi
 
+if phase inbound; then
+# --- 3''. inbound customer messages applied per second, beside pgbench's insert (bench/inbound.sh) -------
+loadavg inbound
+log "inbound: customer messages from signed webhooks, applied set-based (bench/inbound.sh)"
+BENCH_SKIP_PACKAGE=1 BENCH_RUNS="$RUNS" bash bench/inbound.sh | tee "$OUT/inbound.log"
+tps=$(sed -n 's/^pgbench single insert: \([0-9.]*\) tps.*/\1/p' "$OUT/inbound.log")
+rate=$(sed -n 's/^inbound applied: \([0-9.]*\) messages.*/\1/p' "$OUT/inbound.log")
+backlog=$(sed -n 's/^backlog drained: \([0-9.]*\) messages.*/\1/p' "$OUT/inbound.log")
+raw "{\"section\":\"inbound\",\"pgbenchInsertTps\":${tps:-null},\"appliedPerSecond\":${rate:-null},\"ratioToInsert\":$(python3 -c "print(round(${rate:-0}/${tps:-1},2))"),\"backlogDrainedPerSecond\":${backlog:-null}}"
+fi
+
 # --- start-up on JDK 17, JDK 25 and JDK 25 with an AOT cache (bench/startup.sh) ---------------------
 if phase startup; then
     loadavg startup
