@@ -183,14 +183,19 @@ public interface GatewayConfig {
 
         /**
          * Callbacks in flight at once on this replica to one destination (scheme, host and port of the URL),
-         * which is also the size of the keep-alive connection pool to it. A slow destination holds at most this
-         * many; its other events wait in the outbox, while other destinations' events go.
+         * which is also the size of the keep-alive connection pool to it. As many more of its events are claimed
+         * ahead and wait in memory for a free slot. A slow destination holds at most twice this many; its other
+         * events wait in the outbox, while other destinations' events go.
          */
         @WithDefault("16")
         int maxConcurrencyPerDestination();
 
-        /** Callbacks in flight at once on this replica across all destinations (claimed, not yet recorded). */
-        @WithDefault("256")
+        /**
+         * Events claimed on this replica and not yet recorded, across all destinations (in flight or waiting for a
+         * slot): bounds memory and open connections. Keep it well above twice
+         * {@code max-concurrency-per-destination} times the destinations that may stall at once.
+         */
+        @WithDefault("1024")
         int maxInFlight();
 
         /**

@@ -47,19 +47,23 @@ import wagateway.support.CoalescingRunner;
  * in order. Delivery is at least once: the receiver deduplicates on {@code X-Wagateway-Event-Id}. The claim
  * works per destination (scheme, host and port of the URL, {@link #DESTINATION}): it walks the destinations
  * that have pending events and takes, from each, at most as many due events as the destination has room for
- * ({@link CallbackDestinations}), so a saturated or paused destination's backlog is never even read.
+ * ({@link CallbackDestinations}: its deliveries in flight and as many waiting for a slot), so a saturated or
+ * paused destination's backlog is never even read.
  *
  * <p>
  * <b>Flow.</b> Claims run one at a time ({@link CoalescingRunner}) and back to back while they find full
  * batches; a claim is also asked for when this replica appends an event ({@link #appended}), when a delivery
  * ends (its destination has room again) and when outcomes were recorded (a message's next event may go now);
  * {@link CallbackJob} asks every {@code poll-interval} for the rest (other replicas' events, back-offs that
- * passed). Every claimed event is sent at once and on its own: the next claim does not wait for the slowest
- * POST of the last one. At most {@code max-in-flight} events are claimed and not yet recorded.
+ * passed). A claim that found little waits {@value #CLAIM_PAUSE_MS} ms before the next one, so that a steady
+ * trickle of triggers does not turn into a claim per event. Every claimed event is sent as soon as its
+ * destination has a free slot, and on its own: the next claim does not wait for the slowest POST of the last
+ * one. At most {@code max-in-flight} events are claimed and not yet recorded.
  *
  * <p>
  * <b>Record.</b> Outcomes are queued and written set-based, one {@code update … from unnest(…)} per batch of
- * whatever ended meanwhile (again one statement at a time, coalesced).
+ * whatever ended meanwhile (again one statement at a time, coalesced). An event handed back unattempted (its
+ * destination was paused, or it waited too long for a slot) is due again at once and keeps its attempts.
  */
 @ApplicationScoped
 public class CallbackDispatcher {
@@ -72,6 +76,13 @@ public class CallbackDispatcher {
     static final int RECORD_BATCH = 1000;
     /** The nudge waits this long, so the appending transaction has usually committed when the claim reads. */
     static final long NUDGE_DELAY_MS = 15;
+    /** After a claim that found less than half of what it could take, the next one waits this long. */
+    static final long CLAIM_PAUSE_MS = 10;
+    /**
+     * A claimed event waiting for a slot of its destination must start within this long of the claim; it then
+     * ends (gateway.callbacks.timeout) before its lease does (timeout + {@link #LEASE_MARGIN}).
+     */
+    private static final Duration START_WITHIN = LEASE_MARGIN.minusSeconds(5);
 
     /**
      * The destination of a callback URL ({@code %s}: the column): scheme and authority, lower case; '' when the
@@ -100,10 +111,11 @@ public class CallbackDispatcher {
                 select c.id, open.d from open cross join lateral (
                     select e.id from event_outbox e
                     where e.state = 'pending' and %3$s = open.d and e.next_attempt_at <= $1
-                      and not exists (select 1 from event_outbox p where p.state = 'pending' and p.id < e.id
-                          and (p.message_id = e.message_id
-                               or (e.message_id is null and p.message_id is null
-                                   and p.contact_phone = e.contact_phone)))
+                      and not exists (select 1 from event_outbox p
+                          where p.state = 'pending' and p.message_id = e.message_id and p.id < e.id)
+                      and (e.message_id is not null or not exists (select 1 from event_outbox p
+                          where p.state = 'pending' and p.message_id is null and p.contact_phone = e.contact_phone
+                            and p.id < e.id))
                     order by e.next_attempt_at, e.id limit open.free
                     for update of e skip locked) c
                 limit $2)
@@ -111,12 +123,16 @@ public class CallbackDispatcher {
             returning o.id, due.d, o.type, o.message_id, o.url, o.payload, o.attempts, o.created_at"""
             .formatted(DESTINATION.formatted("url"), DESTINATION.formatted("n.url"), DESTINATION.formatted("e.url"));
 
-    /** Every outcome of a batch in one statement; a row another replica settled meanwhile is left alone. */
+    /**
+     * Every outcome of a batch in one statement ({@code tried} 0: handed back unattempted, attempts and last error
+     * kept); a row another replica settled meanwhile is left alone.
+     */
     private static final String RECORD = """
-            update event_outbox o set state = u.state, attempts = o.attempts + 1, last_error = u.last_error,
+            update event_outbox o set state = u.state, attempts = o.attempts + u.tried,
+                last_error = case when u.tried = 0 then o.last_error else u.last_error end,
                 next_attempt_at = coalesce(u.next_attempt_at, o.next_attempt_at), delivered_at = u.delivered_at
-            from unnest($1::bigint[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[])
-                as u(id, state, last_error, next_attempt_at, delivered_at)
+            from unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::timestamptz[], $6::timestamptz[])
+                as u(id, state, tried, last_error, next_attempt_at, delivered_at)
             where o.id = u.id and o.state = 'pending'""";
 
     /** One event claimed for delivery. */
@@ -130,9 +146,16 @@ public class CallbackDispatcher {
         }
     }
 
-    /** What became of one delivery, waiting to be recorded; {@code recorded} completes once it is (or failed to be). */
-    private record Outcome(long id, String state, String lastError, OffsetDateTime nextAttemptAt,
-            OffsetDateTime deliveredAt, CompletableFuture<Void> recorded) {
+    /**
+     * An event this replica claimed: {@code startBy} (monotonic nanos) is when it must have started, and
+     * {@code recorded} completes once its outcome is recorded (or failed to be).
+     */
+    private record Claimed(Due event, long startBy, CompletableFuture<Void> recorded) {
+    }
+
+    /** What became of one claimed event, waiting to be recorded. */
+    private record Outcome(Claimed claimed, String state, boolean tried, String lastError, OffsetDateTime nextAttemptAt,
+            OffsetDateTime deliveredAt) {
     }
 
     /** What {@link #deliverAllDueNow} did: events attempted, and events still pending after (in back-off). */
@@ -146,7 +169,7 @@ public class CallbackDispatcher {
     private final Pool pool;
     private final Vertx vertx;
     private final CallbackHttp http;
-    private final CallbackDestinations destinations;
+    private final CallbackDestinations<Claimed> destinations;
     private final CallbackSigner signer;
     private final CallbackMetrics metrics;
     private final GatewayConfig.Callbacks config;
@@ -159,6 +182,9 @@ public class CallbackDispatcher {
     /** Events claimed (or being claimed) and not yet recorded. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean nudgePending = new AtomicBoolean();
+    private final AtomicBoolean claimTimerPending = new AtomicBoolean();
+    /** Monotonic nanos before which no claim starts (after a claim that found little); 0: none. */
+    private volatile long quietUntil;
     /** Drains under way ({@link #deliverAllDueNow}): the background flow claims nothing meanwhile. */
     private final AtomicInteger draining = new AtomicInteger();
     private volatile boolean stopped;
@@ -176,8 +202,9 @@ public class CallbackDispatcher {
         this.backoff = new Backoff(this.config.retryInitialBackoff(), this.config.retryMaxBackoff());
         this.clock = clock;
         this.http = new CallbackHttp(vertx.getDelegate(), this.config.timeout(), this.config.maxConcurrencyPerDestination());
-        this.destinations = new CallbackDestinations(this.config.maxConcurrencyPerDestination(),
-                this.config.destinationInitialBackoff(), this.config.destinationMaxBackoff(), System::nanoTime);
+        this.destinations = new CallbackDestinations<>(this.config.maxConcurrencyPerDestination(),
+                this.config.destinationInitialBackoff(), this.config.destinationMaxBackoff(), System::nanoTime,
+                Claimed::startBy);
         this.claims = new CoalescingRunner(this::claimPass,
                 e -> Log.warnf("Could not claim callbacks (the next poll tries again): %s", e.getMessage()), Runnable::run);
         this.records = new CoalescingRunner(this::recordPass,
@@ -195,6 +222,19 @@ public class CallbackDispatcher {
     public void poll() {
         polls.incrementAndGet();
         claims.request();
+    }
+
+    /** Asks for a claim: now, or at the end of the pause after a claim that found little. */
+    private void requestClaim() {
+        long wait = quietUntil - System.nanoTime();
+        if (quietUntil == 0 || wait <= 0) {
+            claims.request();
+        } else if (claimTimerPending.compareAndSet(false, true)) {
+            vertx.setTimer(Math.max(1, wait / 1_000_000), id -> {
+                claimTimerPending.set(false);
+                claims.request();
+            });
+        }
     }
 
     /** Events with a callback URL were appended on this replica (maybe not committed yet): claim soon. */
@@ -257,7 +297,10 @@ public class CallbackDispatcher {
         if (draining.get() > 0) {
             return Uni.createFrom().item(false);
         }
-        return claim().map(started -> started.size() >= config.batchSize());
+        return claim().map(claimed -> {
+            quietUntil = claimed.size() * 2 < config.batchSize() ? System.nanoTime() + CLAIM_PAUSE_MS * 1_000_000 : 0;
+            return claimed.size() >= config.batchSize();
+        });
     }
 
     /**
@@ -272,13 +315,14 @@ public class CallbackDispatcher {
             return Uni.createFrom().item(List.of());
         }
         CallbackDestinations.Limits limits = destinations.limits();
+        long startBy = System.nanoTime() + START_WITHIN.toNanos();
         Instant now = clock.instant();
         Instant leaseUntil = now.plus(config.timeout()).plus(LEASE_MARGIN);
         Tuple params = Tuple.tuple().addOffsetDateTime(now.atOffset(ZoneOffset.UTC)).addInteger(limit)
                 .addOffsetDateTime(leaseUntil.atOffset(ZoneOffset.UTC))
                 .addArrayOfString(limits.destinations().toArray(String[]::new))
-                .addArrayOfInteger(limits.free().toArray(Integer[]::new))
-                .addInteger(destinations.maxConcurrency())
+                .addArrayOfInteger(limits.room().toArray(Integer[]::new))
+                .addInteger(destinations.window())
                 .addString(Long.toHexString(ThreadLocalRandom.current().nextLong()));
         return pool.preparedQuery(CLAIM).execute(params)
                 .onFailure().invoke(() -> inFlight.addAndGet(-limit))
@@ -291,12 +335,18 @@ public class CallbackDispatcher {
                     }
                     claimsMade.incrementAndGet();
                     due.sort(Comparator.comparingLong(Due::id));
-                    List<CompletableFuture<Void>> started = new ArrayList<>(due.size());
+                    List<CompletableFuture<Void>> claimed = new ArrayList<>(due.size());
                     for (Due event : due) {
-                        destinations.started(event.destination());
-                        started.add(send(event));
+                        Claimed c = new Claimed(event, startBy, new CompletableFuture<>());
+                        claimed.add(c.recorded());
+                        switch (destinations.admit(event.destination(), c)) {
+                            case START -> send(c);
+                            case WAIT -> {
+                            } // starts when one of its destination's deliveries ends
+                            case RELEASE -> handBack(c);
+                        }
                     }
-                    return started;
+                    return claimed;
                 });
     }
 
@@ -315,8 +365,8 @@ public class CallbackDispatcher {
         }
     }
 
-    private CompletableFuture<Void> send(Due event) {
-        CompletableFuture<Void> recorded = new CompletableFuture<>();
+    private void send(Claimed claimed) {
+        Due event = claimed.event();
         try {
             Buffer body = body(event).getDelegate();
             Map<String, String> headers = new LinkedHashMap<>();
@@ -325,22 +375,22 @@ public class CallbackDispatcher {
             headers.put(EVENT_ID_HEADER, String.valueOf(event.id()));
             headers.put(EVENT_TYPE_HEADER, event.type());
             signer.sign(body.getBytes()).ifPresent(signature -> headers.put(CallbackSigner.HEADER, signature));
-            http.post(event.url(), headers, body).onComplete(answer -> ended(event, answer, recorded));
+            http.post(event.url(), headers, body).onComplete(answer -> ended(claimed, answer));
         } catch (RuntimeException e) { // never leaves the event claimed in memory
-            ended(event, Future.failedFuture(e), recorded);
+            ended(claimed, Future.failedFuture(e));
         }
-        return recorded;
     }
 
-    /** A delivery ended: account for its destination, queue its outcome, and let the next claim fill the room. */
-    private void ended(Due event, AsyncResult<CallbackHttp.Answer> answer, CompletableFuture<Void> recorded) {
+    /** A delivery ended: account for its destination, queue its outcome, start what waited for the slot. */
+    private void ended(Claimed claimed, AsyncResult<CallbackHttp.Answer> answer) {
+        Due event = claimed.event();
         boolean acknowledged = answer.succeeded() && answer.result().acknowledged();
-        CallbackDestinations.Change change = destinations.finished(event.destination(), acknowledged);
+        CallbackDestinations.Ended<Claimed> ended = destinations.finished(event.destination(), acknowledged);
         Instant now = clock.instant();
         Outcome outcome;
         if (acknowledged) {
             metrics.delivered();
-            outcome = new Outcome(event.id(), "delivered", null, null, now.atOffset(ZoneOffset.UTC), recorded);
+            outcome = new Outcome(claimed, "delivered", true, null, null, now.atOffset(ZoneOffset.UTC));
         } else {
             metrics.failed();
             Throwable error = answer.cause();
@@ -355,11 +405,10 @@ public class CallbackDispatcher {
             } else {
                 Log.debugf("Event %d attempt %d failed (%s); next at %s", event.id(), attempts, reason, next);
             }
-            outcome = new Outcome(event.id(), dead ? "dead" : "pending",
-                    reason.length() > 500 ? reason.substring(0, 500) : reason, next.atOffset(ZoneOffset.UTC), null,
-                    recorded);
+            outcome = new Outcome(claimed, dead ? "dead" : "pending", true,
+                    reason.length() > 500 ? reason.substring(0, 500) : reason, next.atOffset(ZoneOffset.UTC), null);
         }
-        switch (change) {
+        switch (ended.change()) {
             case PAUSED -> Log.warnf("Callback destination %s failed %d times in a row (%s): paused for %d ms, then probed",
                     display(event.destination()), CallbackDestinations.FAILURES_BEFORE_PAUSE, outcome.lastError(),
                     destinations.pausedFor(event.destination()).toMillis());
@@ -370,8 +419,16 @@ public class CallbackDispatcher {
             }
         }
         outcomes.add(outcome);
+        ended.release().forEach(this::handBack);
+        ended.start().forEach(this::send);
         records.request();
-        claims.request();
+        requestClaim();
+    }
+
+    /** Back to the outbox unattempted, due at once: its destination is paused, or it waited too long. */
+    private void handBack(Claimed claimed) {
+        outcomes.add(new Outcome(claimed, "pending", false, null, clock.instant().atOffset(ZoneOffset.UTC), null));
+        records.request();
     }
 
     /** One recording statement for the outcomes queued so far (up to {@value #RECORD_BATCH}); "more" if some are left. */
@@ -387,19 +444,21 @@ public class CallbackDispatcher {
         int n = batch.size();
         Long[] ids = new Long[n];
         String[] states = new String[n];
+        Integer[] tried = new Integer[n];
         String[] errors = new String[n];
         OffsetDateTime[] nextAttempts = new OffsetDateTime[n];
         OffsetDateTime[] deliveredAt = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             Outcome o = batch.get(i);
-            ids[i] = o.id();
+            ids[i] = o.claimed().event().id();
             states[i] = o.state();
+            tried[i] = o.tried() ? 1 : 0;
             errors[i] = o.lastError();
             nextAttempts[i] = o.nextAttemptAt();
             deliveredAt[i] = o.deliveredAt();
         }
-        Tuple params = Tuple.tuple().addArrayOfLong(ids).addArrayOfString(states).addArrayOfString(errors)
-                .addArrayOfOffsetDateTime(nextAttempts).addArrayOfOffsetDateTime(deliveredAt);
+        Tuple params = Tuple.tuple().addArrayOfLong(ids).addArrayOfString(states).addArrayOfInteger(tried)
+                .addArrayOfString(errors).addArrayOfOffsetDateTime(nextAttempts).addArrayOfOffsetDateTime(deliveredAt);
         return pool.preparedQuery(RECORD).execute(params).onItemOrFailure().transform((rows, failure) -> {
             if (failure != null) {
                 // the leases run out and these events are sent again: at least once, never lost
@@ -407,8 +466,8 @@ public class CallbackDispatcher {
                         failure.getMessage());
             }
             inFlight.addAndGet(-n);
-            batch.forEach(o -> o.recorded().complete(null));
-            claims.request(); // room again, and the next event of a delivered message may go now
+            batch.forEach(o -> o.claimed().recorded().complete(null));
+            requestClaim(); // room again, and the next event of a delivered message may go now
             return !outcomes.isEmpty();
         });
     }

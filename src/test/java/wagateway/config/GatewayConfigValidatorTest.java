@@ -111,7 +111,7 @@ class GatewayConfigValidatorTest {
         Map<String, String> p = valid();
         GatewayConfig defaults = build(p);
         assertThat(defaults.callbacks().maxConcurrencyPerDestination()).isEqualTo(16);
-        assertThat(defaults.callbacks().maxInFlight()).isEqualTo(256);
+        assertThat(defaults.callbacks().maxInFlight()).isEqualTo(1024);
         p.put("gateway.callbacks.max-concurrency-per-destination", "0");
         assertThat(GatewayConfigValidator.problems(build(p), false))
                 .anySatisfy(problem -> assertThat(problem).contains("max-concurrency-per-destination"));
