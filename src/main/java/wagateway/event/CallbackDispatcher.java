@@ -55,7 +55,7 @@ import wagateway.support.CoalescingRunner;
  * batches; a claim is also asked for when this replica appends an event ({@link #appended}), when a delivery
  * ends (its destination has room again) and when outcomes were recorded (a message's next event may go now);
  * {@link CallbackJob} asks every {@code poll-interval} for the rest (other replicas' events, back-offs that
- * passed). A claim that found little waits {@value #CLAIM_PAUSE_MS} ms before the next one, so that a steady
+ * passed). After a claim that found less than half a batch, the next one waits {@value #CLAIM_PAUSE_MS} ms, so that a steady
  * trickle of triggers does not turn into a claim per event. Every claimed event is sent as soon as its
  * destination has a free slot, and on its own: the next claim does not wait for the slowest POST of the last
  * one. At most {@code max-in-flight} events are claimed and not yet recorded.
@@ -76,7 +76,7 @@ public class CallbackDispatcher {
     static final int RECORD_BATCH = 1000;
     /** The nudge waits this long, so the appending transaction has usually committed when the claim reads. */
     static final long NUDGE_DELAY_MS = 15;
-    /** After a claim that found less than half of what it could take, the next one waits this long. */
+    /** After a claim that found less than half a batch, the next one waits this long (unless a poll or an append asks). */
     static final long CLAIM_PAUSE_MS = 10;
     /**
      * A claimed event waiting for a slot of its destination must start within this long of the claim; it then
@@ -250,7 +250,7 @@ public class CallbackDispatcher {
     /**
      * Claims one batch of due events and delivers them, outside the background flow (which keeps running).
      *
-     * @return how many were attempted, once each outcome is recorded
+     * @return how many were claimed, once each outcome is recorded (delivered, failed, or handed back)
      */
     public Uni<Integer> deliverDue() {
         return claim().chain(started -> started.isEmpty() ? Uni.createFrom().item(0)

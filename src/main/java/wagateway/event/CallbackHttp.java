@@ -20,9 +20,11 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * The HTTP side of callbacks: one client, created here and nowhere else (the place to plug an address check
- * or a resolver, e.g. to refuse private addresses at connection time), with a keep-alive pool per destination
- * sized for {@code gateway.callbacks.max-concurrency-per-destination}, redirects not followed.
+ * The HTTP side of callbacks: one client, created here and nowhere else, with a keep-alive pool per destination
+ * sized for {@code gateway.callbacks.max-concurrency-per-destination}, redirects not followed. This is the place
+ * to plug an address check or a resolver (e.g. refusing loopback or private addresses, checked again on each
+ * new connection against DNS rebinding: the builder's {@code withConnectHandler} sees every connection's
+ * remote address before a request goes on it).
  *
  * <p>
  * {@link #post} bounds the whole exchange by {@code gateway.callbacks.timeout}: waiting for a connection,
