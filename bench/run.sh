@@ -368,7 +368,7 @@ GW_EXTRA_ENV=()
 fi
 
 if phase inbound; then
-# --- 3''. inbound customer messages applied per second, beside pgbench's insert (bench/inbound.sh) -------
+# --- 3c. inbound customer messages applied per second, beside pgbench's insert (bench/inbound.sh) -------
 loadavg inbound
 log "inbound: customer messages from signed webhooks, applied set-based (bench/inbound.sh)"
 BENCH_SKIP_PACKAGE=1 BENCH_RUNS="$RUNS" bash bench/inbound.sh | tee "$OUT/inbound.log"
@@ -376,6 +376,13 @@ tps=$(sed -n 's/^pgbench single insert: \([0-9.]*\) tps.*/\1/p' "$OUT/inbound.lo
 rate=$(sed -n 's/^inbound applied: \([0-9.]*\) messages.*/\1/p' "$OUT/inbound.log")
 backlog=$(sed -n 's/^backlog drained: \([0-9.]*\) messages.*/\1/p' "$OUT/inbound.log")
 raw "{\"section\":\"inbound\",\"pgbenchInsertTps\":${tps:-null},\"appliedPerSecond\":${rate:-null},\"ratioToInsert\":$(python3 -c "print(round(${rate:-0}/${tps:-1},2))"),\"backlogDrainedPerSecond\":${backlog:-null}}"
+fi
+
+if phase callbacks; then
+# --- 3d. callback delivery per second to a fast local receiver, a stalled one beside it (bench/callbacks.sh) --
+loadavg callbacks
+log "callbacks: delivery rate from a filled outbox (bench/callbacks.sh)"
+BENCH_SKIP_PACKAGE=1 BENCH_RAW="$RAW" bash bench/callbacks.sh | tee "$OUT/callbacks.log"
 fi
 
 # --- start-up on JDK 17, JDK 25 and JDK 25 with an AOT cache (bench/startup.sh) ---------------------

@@ -159,17 +159,54 @@ public interface GatewayConfig {
         @WithDefault("PT15M")
         Duration retryMaxBackoff();
 
-        /** Upper bound for one callback POST; a timeout counts as a failed attempt. */
+        /**
+         * Upper bound for one callback POST, the whole exchange: connecting, sending, the answer's headers and its
+         * body (read up to 8 KiB and discarded). A timeout counts as a failed attempt.
+         */
         @WithDefault("PT5S")
         Duration timeout();
 
-        /** How often due events are looked for. */
+        /**
+         * How often due events are looked for without a nudge: events appended on other replicas, retries whose
+         * back-off has passed, destinations whose back-off has passed. Events appended on this replica and
+         * finished deliveries start the next claim at once.
+         */
         @WithDefault("PT1S")
         Duration pollInterval();
 
-        /** Events claimed per round trip. */
+        /** Events claimed per round trip, at most. */
         @WithDefault("50")
         int batchSize();
+
+        /**
+         * Callbacks in flight at once on this replica to one destination (scheme, host and port of the URL),
+         * which is also the size of the keep-alive connection pool to it. As many more of its events are claimed
+         * ahead and wait in memory for a free slot. A slow destination holds at most twice this many; its other
+         * events wait in the outbox, while other destinations' events go.
+         */
+        @WithDefault("16")
+        int maxConcurrencyPerDestination();
+
+        /**
+         * Events claimed on this replica and not yet recorded, across all destinations (in flight or waiting for a
+         * slot): bounds memory and open connections. Keep it well above twice
+         * {@code max-concurrency-per-destination} times the destinations that may stall at once.
+         */
+        @WithDefault("1024")
+        int maxInFlight();
+
+        /**
+         * After 3 failed deliveries in a row to one destination, its events are not claimed for this long, then
+         * one event probes it; each failed probe doubles the pause (with jitter) up to
+         * {@code destination-max-backoff}, a success ends it. Per replica, in memory; each event keeps its own
+         * retry back-off besides.
+         */
+        @WithDefault("PT1S")
+        Duration destinationInitialBackoff();
+
+        /** Longest pause of a failing destination between two probes. */
+        @WithDefault("PT1M")
+        Duration destinationMaxBackoff();
     }
 
     interface Events {

@@ -76,6 +76,17 @@ public final class GatewayConfigValidator {
         if (events.maxSubscribers() < 1) {
             problems.add("gateway.events.max-subscribers must be at least 1, was " + events.maxSubscribers());
         }
+        GatewayConfig.Callbacks callbacks = config.callbacks();
+        if (callbacks.batchSize() < 1 || callbacks.maxConcurrencyPerDestination() < 1 || callbacks.maxInFlight() < 1) {
+            problems.add("gateway.callbacks.batch-size, max-concurrency-per-destination and max-in-flight must be at "
+                    + "least 1");
+        }
+        if (notPositive(callbacks.timeout()) || notPositive(callbacks.pollInterval())
+                || notPositive(callbacks.retryInitialBackoff()) || notPositive(callbacks.destinationInitialBackoff())
+                || callbacks.destinationMaxBackoff().compareTo(callbacks.destinationInitialBackoff()) < 0) {
+            problems.add("gateway.callbacks.timeout, poll-interval, retry-initial-backoff and "
+                    + "destination-initial-backoff must be positive, destination-max-backoff at least the initial one");
+        }
         if (config.webhook().applyBatchSize() < 1 || config.webhook().applyBatchSize() > 10_000) {
             problems.add("gateway.webhook.apply-batch-size must be between 1 and 10000, was "
                     + config.webhook().applyBatchSize());

@@ -5,7 +5,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
-/** Every {@code gateway.callbacks.poll-interval}: delivers due events and refreshes the dead-event gauge. */
+/**
+ * Every {@code gateway.callbacks.poll-interval}: asks the dispatcher to look for due events (it claims on its
+ * own while it finds work; this is the fallback for what no nudge announces) and refreshes the dead-event gauge.
+ */
 @ApplicationScoped
 public class CallbackJob {
 
@@ -21,8 +24,8 @@ public class CallbackJob {
 
     @Scheduled(identity = "callback-delivery", every = "${gateway.callbacks.poll-interval:PT1S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> run() {
-        return dispatcher.deliverDue()
-                .chain(dead::count)
+        dispatcher.poll();
+        return dead.count()
                 .invoke(metrics::dead)
                 .replaceWithVoid();
     }

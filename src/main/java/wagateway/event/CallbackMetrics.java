@@ -1,6 +1,7 @@
 package wagateway.event;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,7 +10,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Callback metrics: {@code wagateway_callbacks_delivered_total}, {@code wagateway_callbacks_failed_total}
- * (failed attempts), and the gauge {@code wagateway_callbacks_dead} (events given up on, across replicas).
+ * (failed attempts), the gauge {@code wagateway_callbacks_dead} (events given up on, across replicas), and, on
+ * this replica, {@code wagateway_callbacks_in_flight} (claimed, not yet recorded) and
+ * {@code wagateway_callbacks_destinations_paused} (destinations in back-off after failing).
  */
 @ApplicationScoped
 public class CallbackMetrics {
@@ -30,6 +33,15 @@ public class CallbackMetrics {
 
     void failed() {
         registry.counter("wagateway.callbacks.failed").increment();
+    }
+
+    /** Registers the gauges of this replica's delivery flow. */
+    void track(IntSupplier inFlight, IntSupplier pausedDestinations) {
+        Gauge.builder("wagateway.callbacks.in.flight", inFlight, IntSupplier::getAsInt)
+                .description("Callbacks claimed on this replica and not yet recorded").register(registry);
+        Gauge.builder("wagateway.callbacks.destinations.paused", pausedDestinations, IntSupplier::getAsInt)
+                .description("Callback destinations this replica does not send to now, after failures in a row")
+                .register(registry);
     }
 
     void dead(long count) {

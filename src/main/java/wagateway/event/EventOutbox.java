@@ -32,11 +32,13 @@ public class EventOutbox {
     private final GatewayConfig config;
     private final Clock clock;
     private final EventStream stream;
+    private final CallbackDispatcher callbacks;
 
-    EventOutbox(GatewayConfig config, Clock clock, EventStream stream) {
+    EventOutbox(GatewayConfig config, Clock clock, EventStream stream, CallbackDispatcher callbacks) {
         this.config = config;
         this.clock = clock;
         this.stream = stream;
+        this.callbacks = callbacks;
     }
 
     /** One event to append; see {@link #append}. */
@@ -50,12 +52,15 @@ public class EventOutbox {
         }
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         List<Tuple> rows = new ArrayList<>(events.size());
+        boolean callback = false;
         for (NewEvent e : events) {
             String url = e.callbackUrl() != null ? e.callbackUrl() : config.callbacks().url().orElse(null);
+            callback |= url != null;
             rows.add(Tuple.tuple().addString(e.type()).addUUID(e.messageId()).addString(e.contactPhone()).addString(url)
                     .addValue(e.payload()).addString(url == null ? "none" : "pending").addOffsetDateTime(now));
         }
-        return tx.preparedQuery(INSERT).executeBatch(rows).invoke(stream::appended).replaceWithVoid();
+        boolean nudge = callback;
+        return tx.preparedQuery(INSERT).executeBatch(rows).invoke(() -> appended(nudge)).replaceWithVoid();
     }
 
     /**
@@ -70,8 +75,18 @@ public class EventOutbox {
         return tx.preparedQuery(INSERT)
                 .execute(Tuple.tuple().addString(type).addUUID(messageId).addString(contactPhone).addString(url)
                         .addValue(payload).addString(url == null ? "none" : "pending").addOffsetDateTime(now))
-                // wakes the live stream's tail; it reads after the caller's commit, or at its next poll
-                .invoke(stream::appended)
+                .invoke(() -> appended(url != null))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Wakes the live stream's tail and, for events with a callback URL, the callback claim; both read after the
+     * caller's commit, or at their next poll.
+     */
+    private void appended(boolean callback) {
+        stream.appended();
+        if (callback) {
+            callbacks.appended();
+        }
     }
 }

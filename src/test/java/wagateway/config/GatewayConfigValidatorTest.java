@@ -106,6 +106,21 @@ class GatewayConfigValidatorTest {
     }
 
     @Test
+    void callbackDeliverySettingsAreChecked() {
+        Map<String, String> p = valid();
+        GatewayConfig defaults = build(p);
+        assertThat(defaults.callbacks().maxConcurrencyPerDestination()).isEqualTo(16);
+        assertThat(defaults.callbacks().maxInFlight()).isEqualTo(1024);
+        p.put("gateway.callbacks.max-concurrency-per-destination", "0");
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("max-concurrency-per-destination"));
+        p.put("gateway.callbacks.max-concurrency-per-destination", "4");
+        p.put("gateway.callbacks.destination-max-backoff", "PT0.5S");
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("destination-max-backoff"));
+    }
+
+    @Test
     void eventStreamSettingsAreChecked() {
         Map<String, String> p = valid();
         assertThat(GatewayConfigValidator.problems(build(p), false)).isEmpty();
