@@ -152,7 +152,7 @@ if sends:
 dups = section("dups")
 if dups:
     lines += [
-        "## Duplicates at the Cloud API under timeouts (500 messages; answers after 0.6–1.6 s, gateway timeout 1 s, webhooks 2 s late)",
+        "## Duplicates at the Cloud API under timeouts (500 messages at 50 mps; answers after 0.3–1.3 s, gateway timeout 1 s, webhooks 5 s late)",
         "",
         "| setting | messages at the API | duplicates |",
         "|---|---:|---:|",
@@ -239,7 +239,7 @@ gw_vs_min = ratio(c64.get("messagesPerSecond"), ref64.get("messagesPerSecond"))
 p99_vs_min = ratio(c64.get("p99Ms"), ref64.get("p99Ms"))
 targets.append(("accept ≥ 0.5 × the minimal endpoint at 64 connections (issue 15)", fmt(gw_vs_min, 2), (gw_vs_min or 0) >= 0.5))
 targets.append(("accept p99 ≤ 2 × the minimal endpoint's (issue 15)", fmt(p99_vs_min, 2), 0 < (p99_vs_min or 99) <= 2.0))
-for r in sends:
+for r in [r for r in sends if "held back" not in r["name"]]:
     targets.append((f"{r['name']}: ≥ 0.95 × N sustained, never more than N in a 1 s window (issue 15)",
                     f"{fmt(r.get('ratioToLimit'), 3)}, most {r.get('slidingMax')}",
                     (r.get("ratioToLimit") or 0) >= 0.95 and (r.get("slidingMax") or 1e9) <= r["limit"]))
