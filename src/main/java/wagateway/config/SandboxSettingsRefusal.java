@@ -39,7 +39,7 @@ import io.smallrye.config.WithParentName;
  * <p>
  * Build-profile annotations do not apply to config mappings, and a mapping with constraints is kept in every
  * build, so this one exists in the dev, test and simulator builds too, where these settings are the sandbox's
- * own ({@code wagateway.sandbox.SandboxConfig}). There it lets them all pass: the bean {@link InProductionBuild},
+ * own (the simulator's own mapping, {@code SandboxConfig}). There it lets them all pass: the bean {@link InProductionBuild},
  * which exists in the production build alone, tells the builds apart (ArC is up before the configuration is
  * read at run time).
  */

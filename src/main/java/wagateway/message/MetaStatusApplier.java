@@ -31,6 +31,7 @@ import wagateway.cloudapi.MetaErrorCodes;
 import wagateway.cloudapi.webhook.MetaJson;
 import wagateway.cloudapi.webhook.StatusUpdate;
 import wagateway.cloudapi.webhook.WebhookError;
+import wagateway.support.Ids;
 import wagateway.support.Times;
 
 import static wagateway.support.JsonFields.putIfPresent;
@@ -79,9 +80,7 @@ public class MetaStatusApplier {
             from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) as u(wamid, status, occurred_at, payload)
             on conflict (wamid, status) do nothing""";
 
-    private static final String WAITING = "select distinct wamid from orphan_status where wamid = any($1)";
-
-    private static final String TAKE_KEPT = "delete from orphan_status where wamid = $1 "
+    private static final String TAKE_KEPT = "delete from orphan_status where wamid = any($1) "
             + "returning id, occurred_at, payload";
 
     private final MessageTimeline timeline;
@@ -113,7 +112,7 @@ public class MetaStatusApplier {
             if (update.wamid() != null) {
                 wamids.add(update.wamid());
             }
-            UUID id = uuidOrNull(update.bizOpaqueCallbackData());
+            UUID id = Ids.parse(update.bizOpaqueCallbackData());
             if (id != null) {
                 ids.add(id);
             }
@@ -133,36 +132,24 @@ public class MetaStatusApplier {
 
     /**
      * Statuses Meta reported before we knew {@code wamids}, now recorded by the send outcome or a status
-     * matched by our id: applied, in Meta's order, inside the caller's transaction. One query finds which of
-     * them wait at all.
+     * matched by our id: taken out of {@code orphan_status} with one statement and applied together, in Meta's
+     * order, inside the caller's transaction.
      */
     public Uni<Void> applyKept(SqlClient tx, List<String> wamids) {
         if (wamids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return tx.preparedQuery(WAITING).execute(Tuple.tuple().addArrayOfString(wamids.toArray(String[]::new)))
+        return tx.preparedQuery(TAKE_KEPT).execute(Tuple.tuple().addArrayOfString(wamids.toArray(String[]::new)))
                 .chain(rows -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (var row : rows) {
-                        String wamid = row.getString(0);
-                        chain = chain.chain(() -> applyKept(tx, wamid));
+                    List<Kept> kept = new ArrayList<>();
+                    rows.forEach(row -> kept.add(new Kept(row.getLong("id"),
+                            row.getOffsetDateTime("occurred_at").toInstant(), row.getJsonObject("payload"))));
+                    if (kept.isEmpty()) {
+                        return Uni.createFrom().voidItem();
                     }
-                    return chain;
+                    kept.sort(Comparator.comparing(Kept::occurredAt).thenComparing(Kept::id));
+                    return apply(tx, kept.stream().map(k -> k.update(mapper)).toList());
                 });
-    }
-
-    /** Every kept status of one wamid, taken out of {@code orphan_status} and applied in Meta's order. */
-    Uni<Void> applyKept(SqlClient tx, String wamid) {
-        return tx.preparedQuery(TAKE_KEPT).execute(Tuple.of(wamid)).chain(rows -> {
-            List<Kept> kept = new ArrayList<>();
-            rows.forEach(row -> kept.add(new Kept(row.getLong("id"), row.getOffsetDateTime("occurred_at").toInstant(),
-                    row.getJsonObject("payload"))));
-            if (kept.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            kept.sort(Comparator.comparing(Kept::occurredAt).thenComparing(Kept::id));
-            return apply(tx, kept.stream().map(k -> k.update(mapper)).toList());
-        });
     }
 
     private Uni<Void> apply(SqlClient tx, Plan plan) {
@@ -315,17 +302,6 @@ public class MetaStatusApplier {
         return update.timestamp() != null ? update.timestamp() : now;
     }
 
-    static UUID uuidOrNull(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return UUID.fromString(value.trim());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
     private record Move(UUID id, String status, String previous, WebhookError error) {
     }
 
@@ -392,7 +368,7 @@ public class MetaStatusApplier {
             for (StatusUpdate update : updates) {
                 Target target = update.wamid() == null ? null : byWamid.get(update.wamid());
                 if (target == null) {
-                    UUID id = uuidOrNull(update.bizOpaqueCallbackData());
+                    UUID id = Ids.parse(update.bizOpaqueCallbackData());
                     target = id == null ? null : plan.targets.get(id);
                     if (target != null && target.message.wamid() == null && update.wamid() != null) {
                         // the crash-or-race case: Meta echoes our id before we recorded the wamid

@@ -2,6 +2,7 @@ package wagateway.message;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,7 +38,7 @@ public class OrphanStatuses {
                 + "join outbound_message m on m.wamid = o.wamid limit 100").execute()
                 .onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows))
                 .onItem().transformToUniAndConcatenate(row -> pool.withTransaction(
-                        tx -> applier.applyKept(tx, row.getString("wamid"))))
+                        tx -> applier.applyKept(tx, List.of(row.getString("wamid")))))
                 .collect().last().replaceWithVoid();
     }
 

@@ -10,6 +10,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import wagateway.inbound.InboundMessages;
 import wagateway.inbound.ReadState;
+import wagateway.support.Ids;
 import wagateway.wakeup.QueueSignal;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
@@ -44,7 +45,7 @@ public class ReadRequests {
      *         a business number no sender is configured for
      */
     public Uni<Requested> request(String key, boolean typing) {
-        UUID id = parseUuid(key);
+        UUID id = Ids.parse(key);
         String wamid = id == null ? key : null;
         return inbound.requestRead(id, wamid, typing, clock.instant()).chain(requested -> {
             if (requested != null) {
@@ -81,11 +82,4 @@ public class ReadRequests {
         return new ProblemException(Problem.of(slug, "Unprocessable Content", 422, detail));
     }
 
-    private static UUID parseUuid(String key) {
-        try {
-            return UUID.fromString(key);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
 }

@@ -16,4 +16,16 @@ public final class Ids {
     public static UUID next() {
         return GENERATOR.generate();
     }
+
+    /** @return {@code value} as a UUID (surrounding blanks ignored), or null when it is absent or is not one */
+    public static UUID parse(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value.trim());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
 }
