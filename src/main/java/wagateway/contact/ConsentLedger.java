@@ -26,9 +26,15 @@ import wagateway.support.Times;
  * inside the caller's transaction, so the trail and the contact's derived state never disagree.
  *
  * <p>
- * Derivation, change after change in the order recorded: a scope-{@code all} change sets {@code consent_status}
- * and {@code consent_categories}; an opt-in that covers marketing (no categories, or marketing among them) also
- * lifts a marketing opt-out. A scope-{@code marketing} change sets {@code marketing_opted_out} only.
+ * Derivation follows the time each change happened ({@code recorded_at}: Meta's timestamp for what the
+ * customer did in WhatsApp, the time the gateway received it for an API change), not the order changes
+ * arrive in: webhooks come late and out of order, so a {@code resume} older than the last {@code stop} must
+ * not undo it. Times are compared to the second, the precision of Meta's timestamps (an API change at
+ * 12:00:00.700 and a STOP Meta stamps 12:00:00 happened in the same second, order unknown); on equal times the
+ * later arrival (the higher id) wins. The trail keeps every change either way.
+ * The last scope-{@code all} change sets {@code consent_status} and {@code consent_categories}; the marketing
+ * opt-out is set by the last scope-{@code marketing} change or lifted by a later opt-in that covers marketing
+ * (no categories, or marketing among them).
  */
 @ApplicationScoped
 public class ConsentLedger {
@@ -53,20 +59,27 @@ public class ConsentLedger {
             where u.evidence is null or not exists (select 1 from consent_event e where e.phone = u.phone
                 and e.status = u.status and e.scope = u.scope and e.source = u.source and e.evidence = u.evidence)
             order by u.ord
-            returning id, phone, status, scope, categories, recorded_at""";
+            returning phone, recorded_at""";
 
     /**
-     * What the appended changes leave on each contact: the last scope-{@code all} change (its status and
-     * categories, null: none), the marketing opt-out (null: untouched), the time of the last change.
+     * What the whole trail leaves on each contact that got a change, latest change first by the time it happened
+     * (then by arrival): the last scope-{@code all} change (its status and categories; none: unchanged), and the
+     * last change that says something about marketing (a marketing-scope change, or an opt-in covering marketing).
      */
     private static final String DERIVE = """
             update contact c set
-                consent_status = coalesce(e.status, c.consent_status),
-                consent_categories = case when e.id is null then c.consent_categories else e.categories end,
-                marketing_opted_out = coalesce(u.marketing_opted_out, c.marketing_opted_out),
-                updated_at = u.at
-            from unnest($1::text[], $2::bigint[], $3::bool[], $4::timestamptz[]) as u(phone, last_all, marketing_opted_out, at)
-            left join consent_event e on e.id = u.last_all
+                consent_status = coalesce(a.status, c.consent_status),
+                consent_categories = case when a.id is null then c.consent_categories else a.categories end,
+                marketing_opted_out = coalesce(m.opted_out, c.marketing_opted_out),
+                updated_at = greatest(c.updated_at, u.at)
+            from unnest($1::text[], $2::timestamptz[]) as u(phone, at)
+            left join lateral (select e.id, e.status, e.categories from consent_event e
+                where e.phone = u.phone and e.scope = 'all'
+                order by date_trunc('second', e.recorded_at) desc, e.id desc limit 1) a on true
+            left join lateral (select e.scope = 'marketing' and e.status = 'opted_out' as opted_out from consent_event e
+                where e.phone = u.phone and (e.scope = 'marketing'
+                    or e.status = 'opted_in' and (e.categories is null or 'marketing' = any(e.categories)))
+                order by date_trunc('second', e.recorded_at) desc, e.id desc limit 1) m on true
             where c.phone = u.phone""";
 
     /** @return true when the change was appended, false when the same evidence was already on record */
@@ -75,8 +88,8 @@ public class ConsentLedger {
     }
 
     /**
-     * Records changes in the order given, with the result of recording them one after the other, in at most
-     * three statements whatever their number: lock their contacts, append to the trail, derive.
+     * Records changes (appended in the order given, derived by the time each happened) in at most three
+     * statements whatever their number: lock their contacts, append to the trail, derive.
      *
      * @return how many were appended (a change whose evidence was already on record is not)
      */
@@ -129,12 +142,10 @@ public class ConsentLedger {
     }
 
     /** One row of the trail as appended. */
-    private record Appended(long id, String phone, String status, String scope, String[] categories, Instant at) {
+    private record Appended(String phone, Instant at) {
 
         static Appended of(Row row) {
-            return new Appended(row.getLong("id"), row.getString("phone"), row.getString("status"),
-                    row.getString("scope"), row.getArrayOfStrings("categories"),
-                    Times.instant(row.getOffsetDateTime("recorded_at")));
+            return new Appended(row.getString("phone"), Times.instant(row.getOffsetDateTime("recorded_at")));
         }
     }
 
@@ -165,51 +176,22 @@ public class ConsentLedger {
                 .map(rows -> {
                     List<Appended> appended = new ArrayList<>();
                     rows.forEach(row -> appended.add(Appended.of(row)));
-                    appended.sort((a, b) -> Long.compare(a.id(), b.id()));
                     return appended;
                 });
     }
 
-    /** Walks the appended changes in order, per contact, and writes what they leave. */
+    /** Derives the state of every contact that got a change from its whole trail. */
     private static Uni<Void> derive(SqlClient tx, List<Appended> appended) {
         if (appended.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Map<String, Derived> byPhone = new TreeMap<>();
+        Map<String, Instant> latest = new TreeMap<>();
         for (Appended a : appended) {
-            Derived d = byPhone.computeIfAbsent(a.phone(), p -> new Derived());
-            d.at = a.at();
-            if (ConsentChange.SCOPE_MARKETING.equals(a.scope())) {
-                d.marketingOptedOut = ConsentChange.OPTED_OUT.equals(a.status());
-            } else {
-                d.lastAll = a.id();
-                if (ConsentChange.OPTED_IN.equals(a.status())
-                        && (a.categories() == null || Arrays.asList(a.categories()).contains("marketing"))) {
-                    d.marketingOptedOut = false;
-                }
-            }
+            latest.merge(a.phone(), a.at(), (x, y) -> x.isAfter(y) ? x : y);
         }
-        int n = byPhone.size();
-        String[] phones = new String[n];
-        Long[] lastAll = new Long[n];
-        Boolean[] marketing = new Boolean[n];
-        OffsetDateTime[] ats = new OffsetDateTime[n];
-        int i = 0;
-        for (Map.Entry<String, Derived> entry : byPhone.entrySet()) {
-            phones[i] = entry.getKey();
-            lastAll[i] = entry.getValue().lastAll;
-            marketing[i] = entry.getValue().marketingOptedOut;
-            ats[i] = Times.utc(entry.getValue().at);
-            i++;
-        }
-        return tx.preparedQuery(DERIVE).execute(Tuple.tuple().addArrayOfString(phones).addArrayOfLong(lastAll)
-                .addArrayOfBoolean(marketing).addArrayOfOffsetDateTime(ats)).replaceWithVoid();
-    }
-
-    /** What a contact's appended changes leave: null for what they do not touch. */
-    private static final class Derived {
-        Long lastAll;
-        Boolean marketingOptedOut;
-        Instant at;
+        String[] phones = latest.keySet().toArray(String[]::new);
+        OffsetDateTime[] ats = latest.values().stream().map(Times::utc).toArray(OffsetDateTime[]::new);
+        return tx.preparedQuery(DERIVE).execute(Tuple.tuple().addArrayOfString(phones).addArrayOfOffsetDateTime(ats))
+                .replaceWithVoid();
     }
 }

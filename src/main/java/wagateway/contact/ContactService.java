@@ -56,7 +56,8 @@ public class ContactService {
     }
 
     private ContactView view(Contact contact, List<ConsentEvent> history) {
-        Instant consentUpdatedAt = history.isEmpty() ? null : history.get(history.size() - 1).recordedAt;
+        // the time of the latest change, which is not always the last to arrive (ConsentLedger)
+        Instant consentUpdatedAt = history.stream().map(e -> e.recordedAt).max(Instant::compareTo).orElse(null);
         var consent = new ConsentView(contact.consentStatus, list(contact.consentCategories), contact.marketingOptedOut,
                 consentUpdatedAt);
         var records = history.stream().map(e -> new ConsentRecordView(e.status, e.scope, list(e.categories), e.source,

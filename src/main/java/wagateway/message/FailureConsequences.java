@@ -104,7 +104,8 @@ public class FailureConsequences {
             return failure.queueFallback() ? closed.chain(() -> queueFallback(tx, failure, now)) : closed;
         }
         return consent.record(tx, ConsentChange.fromWhatsApp(failure.recipient(), ConsentChange.OPTED_OUT,
-                ConsentChange.SCOPE_MARKETING, "cloud_api_131050", failure.evidence(), now, null)).replaceWithVoid();
+                ConsentChange.SCOPE_MARKETING, "cloud_api_131050", failure.evidence(),
+                failure.occurredAt() == null ? now : failure.occurredAt(), null)).replaceWithVoid();
     }
 
     /**

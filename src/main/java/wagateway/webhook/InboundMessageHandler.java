@@ -154,8 +154,9 @@ public class InboundMessageHandler {
                 Log.infof("Keyword %s from %s", intent, PhoneNumbers.mask(phone));
                 String status = intent == OptKeywordMatcher.Intent.OPT_OUT ? ConsentChange.OPTED_OUT
                         : ConsentChange.OPTED_IN;
+                // stamped with Meta's time of the message: consent follows when the customer said it
                 changes.add(ConsentChange.fromWhatsApp(phone, status, ConsentChange.SCOPE_ALL, "keyword",
-                        message.wamid(), now, message.fromUserId()));
+                        message.wamid(), a.sentAt(), message.fromUserId()));
             });
         }
         return contacts.recordInbound(tx, learned, now).chain(() -> changes.isEmpty() ? Uni.createFrom().voidItem()

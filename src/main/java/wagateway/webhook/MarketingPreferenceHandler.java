@@ -1,6 +1,7 @@
 package wagateway.webhook;
 
 import java.time.Clock;
+import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -42,13 +43,15 @@ public class MarketingPreferenceHandler {
                 : contacts.phoneOfUser(tx, preference.userId());
         // Meta's timestamp identifies the event, so a redelivered webhook is recorded once.
         String evidence = preference.timestamp() == null ? null : preference.timestamp().toString();
+        // consent follows when the customer chose, not when the webhook arrived (ConsentLedger)
+        Instant happenedAt = preference.timestamp() == null ? clock.instant() : preference.timestamp();
         return knownPhone.chain(contactPhone -> {
             if (contactPhone == null) {
                 Log.warn("user_preferences for an unknown customer: ignored");
                 return Uni.createFrom().voidItem();
             }
             return consent.record(tx, ConsentChange.fromWhatsApp(contactPhone, status, ConsentChange.SCOPE_MARKETING,
-                    "user_preferences", evidence, clock.instant(), preference.userId())).replaceWithVoid();
+                    "user_preferences", evidence, happenedAt, preference.userId())).replaceWithVoid();
         });
     }
 }

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import wagateway.support.Hmac;
@@ -124,6 +126,67 @@ class ContactConsentTest {
                 .body("history[1].evidence", notNullValue())
                 .body("lastInboundAt", notNullValue())
                 .body("windowOpen", equalTo(true));
+    }
+
+    /** Issue 16 (10): webhooks arrive late and out of order; consent follows when the customer acted. */
+    @Test
+    void followsMetasTimestampsNotTheOrderWebhooksArriveIn() {
+        String waId = MetaWebhooks.freshWaId();
+        String phone = "+" + waId;
+        long now = TestClockProducer.CLOCK.instant().getEpochSecond();
+        MetaWebhooks.postApplied(textAt(waId, "STOP", now));
+        // a START the customer sent an hour before the STOP, delivered after it: the STOP stands
+        MetaWebhooks.postApplied(textAt(waId, "START", now - 3600));
+        api().when().get("/v1/contacts/{phone}", phone).then().statusCode(200)
+                .body("consent.status", equalTo("opted_out"))
+                .body("history.evidence", hasSize(2));
+
+        // a marketing resume older than the recorded stop does not undo it, and vice versa
+        MetaWebhooks.postApplied(preferenceAt(waId, "stop", now));
+        MetaWebhooks.postApplied(preferenceAt(waId, "resume", now - 60));
+        api().when().get("/v1/contacts/{phone}", phone).then().body("consent.marketingOptedOut", equalTo(true));
+        MetaWebhooks.postApplied(preferenceAt(waId, "resume", now + 60));
+        MetaWebhooks.postApplied(preferenceAt(waId, "stop", now + 30));
+        api().when().get("/v1/contacts/{phone}", phone).then().body("consent.marketingOptedOut", equalTo(false));
+
+        // an API change is stamped when the gateway received it: after everything above, so it wins...
+        TestClockProducer.CLOCK.advance(Duration.ofMinutes(5));
+        put(phone, "{\"status\":\"opted_in\",\"source\":\"web\"}");
+        api().when().get("/v1/contacts/{phone}", phone).then().body("consent.status", equalTo("opted_in"));
+        // ...and a STOP older than it, arriving later, does not undo it
+        MetaWebhooks.postApplied(textAt(waId, "STOP", now + 120));
+        api().when().get("/v1/contacts/{phone}", phone).then().body("consent.status", equalTo("opted_in"))
+                .body("history", hasSize(8));
+    }
+
+    /** Within one second (Meta's precision) the order is unknown: the later arrival wins. */
+    @Test
+    void onEqualTimesTheLaterArrivalWins() {
+        String waId = MetaWebhooks.freshWaId();
+        long now = TestClockProducer.CLOCK.instant().getEpochSecond();
+        MetaWebhooks.postApplied(textAt(waId, "STOP", now));
+        MetaWebhooks.postApplied(textAt(waId, "START", now));
+        api().when().get("/v1/contacts/{phone}", "+" + waId).then().body("consent.status", equalTo("opted_in"));
+        MetaWebhooks.postApplied(textAt(waId, "STOP", now));
+        api().when().get("/v1/contacts/{phone}", "+" + waId).then().body("consent.status", equalTo("opted_out"));
+        // the customer's STOP in the same second as an API opt-in received before it: the STOP arrived later
+        put("+" + waId, "{\"status\":\"opted_in\",\"source\":\"web\"}");
+        MetaWebhooks.postApplied(textAt(waId, "STOP", TestClockProducer.CLOCK.instant().getEpochSecond()));
+        api().when().get("/v1/contacts/{phone}", "+" + waId).then().body("consent.status", equalTo("opted_out"));
+    }
+
+    private static ObjectNode textAt(String waId, String body, long epochSecond) {
+        ObjectNode payload = MetaWebhooks.text(waId, body);
+        ((ObjectNode) MetaWebhooks.messages(payload).get(0)).put("timestamp", String.valueOf(epochSecond));
+        return payload;
+    }
+
+    private static ObjectNode preferenceAt(String waId, String value, long epochSecond) {
+        ObjectNode payload = MetaWebhooks.retargeted("user-preferences-marketing-resume.json", waId,
+                MetaWebhooks.freshWamid());
+        ((ObjectNode) MetaWebhooks.value(payload).path("user_preferences").get(0)).put("value", value)
+                .put("timestamp", epochSecond);
+        return payload;
     }
 
     @Test
