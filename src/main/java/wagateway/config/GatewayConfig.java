@@ -226,6 +226,14 @@ public interface GatewayConfig {
         int maxSubscribers();
 
         /**
+         * Memory for events waiting to be written to subscribers, all subscribers of the replica together (a
+         * subscriber that reads slower than events come, a catch-up's held live events). Above it the subscriber
+         * furthest behind is disconnected first; it resumes with {@code Last-Event-ID}.
+         */
+        @WithDefault("67108864")
+        long maxBufferedBytes();
+
+        /**
          * How long delivered (and dead, and stream-only) events are kept in the outbox: the window in which a
          * stream can resume with {@code Last-Event-ID} and dead callbacks can be inspected. Events still
          * pending delivery are never purged.

@@ -1,17 +1,20 @@
 package wagateway.event;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -47,6 +50,14 @@ import wagateway.web.ProblemException;
  * registration is committed and found by the catch-up, everything after is held; positions already sent are
  * dropped, so the switch has neither gap nor duplicate. While the database is away, the tail and any
  * catch-up retry with backoff and subscribers stay connected; they resume where they were.
+ *
+ * <p>
+ * Memory is bounded for all subscribers together: each holds the events it has not written yet in its own
+ * queue, handed to the connection one at a time as the connection asks (Quarkus REST asks for the next when the
+ * last was written), and the bytes held by every queue and every catch-up's held events are counted. Above
+ * {@code gateway.events.max-buffered-bytes} the subscriber furthest behind is disconnected first (its queue
+ * freed at once); a subscriber more than {@link #SUBSCRIBER_BUFFER} events behind is too. Either resumes with
+ * {@code Last-Event-ID} (EventSource does so by itself).
  */
 @ApplicationScoped
 public class EventStream {
@@ -57,10 +68,12 @@ public class EventStream {
     static final long NUDGE_DELAY_MS = 15;
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     /**
-     * Items buffered for a subscriber that reads slower than events come; beyond it the stream ends with an
+     * Items queued for a subscriber that reads slower than events come; beyond it the stream ends with an
      * error and the client reconnects with its Last-Event-ID (EventSource does so by itself).
      */
     static final int SUBSCRIBER_BUFFER = 10_000;
+    /** What a ping, the live marker or a reset notice costs in a queue. */
+    static final long SMALL_ITEM_BYTES = 128;
 
     private static final String TAIL = "select " + StreamedEvent.COLUMNS
             + " from event_outbox where position > $1 order by position limit $2";
@@ -81,6 +94,10 @@ public class EventStream {
     private volatile long retryAtMillis;
     private volatile int failures;
     private final List<Long> timers = new ArrayList<>();
+    /** Bytes held for all subscribers together: queued for writing, or held during a catch-up. */
+    private final AtomicLong bufferedBytes = new AtomicLong();
+    private final AtomicBoolean shedding = new AtomicBoolean();
+    private final Counter shed;
 
     EventStream(Pool pool, Vertx vertx, EventSequencer sequencer, GatewayConfig config, MeterRegistry registry) {
         this.pool = pool;
@@ -90,6 +107,12 @@ public class EventStream {
         this.passes = new CoalescingRunner(this::tailPass, this::passFailed, Runnable::run);
         Gauge.builder("wagateway.events.subscribers", subscribers, Set::size)
                 .description("Open GET /v1/events streams on this replica").register(registry);
+        Gauge.builder("wagateway.events.buffered", bufferedBytes, AtomicLong::get).baseUnit("bytes")
+                .description("Events not yet written to this replica's subscribers (gateway.events.max-buffered-bytes)")
+                .register(registry);
+        this.shed = Counter.builder("wagateway.events.subscribers.disconnected")
+                .description("Subscribers disconnected for being too far behind; they resume with Last-Event-ID")
+                .register(registry);
     }
 
     @PreDestroy
@@ -114,20 +137,27 @@ public class EventStream {
         return subscribers.size();
     }
 
+    /** Bytes held for this replica's subscribers, all together. */
+    long bufferedBytes() {
+        return bufferedBytes.get();
+    }
+
     /**
      * The matching events after position {@code after} (null: from now on), then live ones. Call
      * {@link #admit} first: the slot is given back when the stream ends.
      */
     Multi<StreamItem> subscribe(EventFilter filter, Long after) {
+        // ERROR: nothing is emitted beyond what the connection asked for; the subscriber's own queue holds the rest
         return Multi.createFrom().<StreamItem> emitter(emitter -> {
             Subscriber subscriber = new Subscriber(filter, emitter);
             emitter.onTermination(subscriber::close);
+            emitter.onRequest(n -> subscriber.drain());
             subscriber.connecting = connect(subscriber, after)
                     .onFailure(e -> !subscriber.closed.get()).retry()
                     .withBackOff(config.pollInterval(), MAX_BACKOFF).indefinitely()
                     .subscribe().with(ignored -> {
                     }, emitter::fail);
-        }, BackPressureStrategy.ERROR).onOverflow().buffer(SUBSCRIBER_BUFFER);
+        }, BackPressureStrategy.ERROR);
     }
 
     /** Events were appended on this replica (maybe not committed yet): look soon. Never fails the caller. */
@@ -153,7 +183,8 @@ public class EventStream {
                     return subscriber.positioned ? Uni.createFrom().voidItem() : position(subscriber, after);
                 })
                 .chain(() -> catchUp(subscriber))
-                .invoke(subscriber::goLive);
+                .invoke(subscriber::goLive)
+                .invoke(this::keepWithinBudget);
     }
 
     /** Where a new subscriber starts; a {@code stream.reset} first when its Last-Event-ID cannot be honoured. */
@@ -189,6 +220,7 @@ public class EventStream {
                 .chain(rows -> {
                     List<StreamedEvent> page = events(rows);
                     subscriber.caughtUp(page);
+                    keepWithinBudget();
                     return page.size() < PAGE || subscriber.closed.get() ? Uni.createFrom().voidItem()
                             : catchUp(subscriber);
                 });
@@ -258,8 +290,33 @@ public class EventStream {
             }
             tailPosition = batch.get(batch.size() - 1).position();
             subscribers.forEach(s -> s.offer(batch));
+            keepWithinBudget();
             return batch.size() < PAGE ? Uni.createFrom().voidItem() : readNew();
         });
+    }
+
+    /**
+     * Disconnects the subscribers furthest behind until all of them together hold no more than the budget. Never
+     * called under a subscriber's lock; one caller at a time (another one's pass sheds what is left over).
+     */
+    private void keepWithinBudget() {
+        while (bufferedBytes.get() > config.maxBufferedBytes() && shedding.compareAndSet(false, true)) {
+            try {
+                Subscriber furthest = null;
+                for (Subscriber s : subscribers) {
+                    if (furthest == null || s.bytes.get() > furthest.bytes.get()) {
+                        furthest = s;
+                    }
+                }
+                if (furthest == null || furthest.bytes.get() == 0) {
+                    return;
+                }
+                furthest.disconnect(furthest.bytes.get() + " bytes behind, over gateway.events.max-buffered-bytes ("
+                        + config.maxBufferedBytes() + ") for all subscribers together");
+            } finally {
+                shedding.set(false);
+            }
+        }
     }
 
     private static List<StreamedEvent> events(RowSet<Row> rows) {
@@ -268,7 +325,10 @@ public class EventStream {
         return events;
     }
 
-    /** One open stream. Its methods are synchronized: the tail, the catch-up and the keep-alive all emit. */
+    /**
+     * One open stream. Its methods are synchronized: the tail, the catch-up, the keep-alive and the connection's
+     * requests all reach it.
+     */
     private final class Subscriber {
 
         final EventFilter filter;
@@ -276,6 +336,9 @@ public class EventStream {
         final AtomicBoolean closed = new AtomicBoolean();
         volatile Cancellable connecting;
         volatile boolean positioned;
+        /** What this subscriber holds: its queue and its held live events; part of {@link #bufferedBytes}. */
+        final AtomicLong bytes = new AtomicLong();
+        private final ArrayDeque<StreamItem> queue = new ArrayDeque<>();
         private long last;
         private boolean live;
         private List<StreamedEvent> held = new ArrayList<>();
@@ -293,7 +356,7 @@ public class EventStream {
             last = from;
             positioned = true;
             if (reset != null) {
-                emitter.emit(reset);
+                push(reset);
             }
         }
 
@@ -301,8 +364,13 @@ public class EventStream {
         synchronized void offer(List<StreamedEvent> batch) {
             if (live) {
                 emitNew(batch);
-            } else {
-                batch.stream().filter(filter::matches).forEach(held::add);
+            } else if (held != null) {
+                for (StreamedEvent event : batch) {
+                    if (filter.matches(event)) {
+                        held.add(event);
+                        account(event.bytes());
+                    }
+                }
             }
         }
 
@@ -311,15 +379,21 @@ public class EventStream {
         }
 
         synchronized void goLive() {
+            if (held == null) {
+                return; // disconnected meanwhile
+            }
             live = true;
-            emitNew(held);
+            List<StreamedEvent> wasHeld = held;
             held = null;
-            emitter.emit(StreamItem.LIVE);
+            account(-wasHeld.stream().mapToLong(StreamedEvent::bytes).sum());
+            emitNew(wasHeld);
+            push(StreamItem.LIVE);
         }
 
+        /** A keep-alive, unless events are already waiting to be written. */
         synchronized void ping() {
-            if (!closed.get()) {
-                emitter.emit(StreamItem.PING);
+            if (queue.isEmpty()) {
+                push(StreamItem.PING);
             }
         }
 
@@ -329,10 +403,52 @@ public class EventStream {
                 if (event.position() > last && !closed.get()) {
                     last = event.position();
                     if (filter.matches(event)) {
-                        emitter.emit(StreamItem.event(event));
+                        push(StreamItem.event(event));
                     }
                 }
             }
+        }
+
+        private void push(StreamItem item) {
+            if (closed.get()) {
+                return;
+            }
+            if (queue.size() >= SUBSCRIBER_BUFFER) {
+                disconnect("more than " + SUBSCRIBER_BUFFER + " events behind");
+                return;
+            }
+            queue.add(item);
+            account(bytes(item));
+            drain();
+        }
+
+        /** Hands queued items to the connection as far as it asked for them. */
+        synchronized void drain() {
+            StreamItem item;
+            while (!closed.get() && emitter.requested() > 0 && (item = queue.poll()) != null) {
+                account(-bytes(item));
+                emitter.emit(item);
+            }
+        }
+
+        private void account(long delta) {
+            bytes.addAndGet(delta);
+            bufferedBytes.addAndGet(delta);
+        }
+
+        private static long bytes(StreamItem item) {
+            return item.event() == null ? SMALL_ITEM_BYTES : item.event().bytes();
+        }
+
+        /** Ends the stream with an error now, dropping what it holds; the client resumes with Last-Event-ID. */
+        void disconnect(String why) {
+            if (closed.get()) {
+                return;
+            }
+            Log.infof("Event stream subscriber disconnected (%s); it resumes with Last-Event-ID", why);
+            shed.increment();
+            emitter.fail(new IllegalStateException("Subscriber too far behind: " + why));
+            close();
         }
 
         void close() {
@@ -343,7 +459,14 @@ public class EventStream {
                 if (c != null) {
                     c.cancel();
                 }
+                release();
             }
+        }
+
+        private synchronized void release() {
+            queue.clear();
+            held = null;
+            bufferedBytes.addAndGet(-bytes.getAndSet(0));
         }
     }
 }

@@ -2,7 +2,6 @@ package wagateway.event;
 
 import java.time.Instant;
 
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
@@ -12,18 +11,21 @@ import io.vertx.mutiny.sqlclient.Row;
  * @param id the event id ({@code event_outbox.id}, the body's {@code id} and the callbacks'
  *        {@code X-Wagateway-Event-Id}), for deduplication across both channels
  */
-record StreamedEvent(long position, long id, String type, String contactPhone, Instant createdAt, JsonObject payload) {
+record StreamedEvent(long position, long id, String type, String contactPhone, Instant createdAt, String body) {
 
     static final String COLUMNS = "position, id, type, contact_phone, created_at, payload";
 
+    /** Encoded once, as a callback carries it: the tail shares one copy among its subscribers. */
     static StreamedEvent of(Row row) {
-        return new StreamedEvent(row.getLong("position"), row.getLong("id"), row.getString("type"),
-                row.getString("contact_phone"), row.getOffsetDateTime("created_at").toInstant(),
-                row.getJsonObject("payload"));
+        long id = row.getLong("id");
+        String type = row.getString("type");
+        Instant createdAt = row.getOffsetDateTime("created_at").toInstant();
+        return new StreamedEvent(row.getLong("position"), id, type, row.getString("contact_phone"), createdAt,
+                EventBody.of(id, type, createdAt, row.getJsonObject("payload")).encode());
     }
 
-    /** The same body a callback carries. */
-    String body() {
-        return EventBody.of(id, type, createdAt, payload).encode();
+    /** What holding it costs, roughly: its body (one byte a character, mostly ASCII) and the objects around it. */
+    long bytes() {
+        return body.length() + 128L;
     }
 }
