@@ -151,7 +151,7 @@ open(sys.argv[3], "w").write(str(time.time_ns() // 1000000))
 EOF
 }
 clear_tables() {
-    $PG -d "$DB" -c "truncate inbound_message, contact, contact_window, consent_event, event_outbox, webhook_inbox" \
+    $PG -d "$DB" -c "truncate inbound_message, contact, contact_window, consent_event, event_outbox, webhook_inbox, webhook_digest" \
         -c "checkpoint"
 }
 # One round: POST, then poll until every message is stored and the inbox is drained -> ROUND_MS

@@ -262,7 +262,7 @@ if scenario floods; then
         group by message_id, status having count(*) > 1) d")
     twice_to_business=$($PG -d "$DB" -c "select count(*) from (select 1 from event_outbox where type = 'message.status'
         group by message_id, payload->>'status' having count(*) > 1) d")
-    observe "accepted $accepted; webhook deliveries received $deliveries; final: $(final_statuses)"
+    observe "accepted $accepted; webhooks stored $deliveries (a delivery of the same bytes again is refused by its digest); final: $(final_statuses)"
     observe "statuses recorded twice: $twice_in_timeline; events sent twice to the business: $twice_to_business"
     check "every message ends read" "(( not_read == 0 && accepted > 0 ))"
     check "each status once in each timeline" "(( twice_in_timeline == 0 ))"

@@ -135,7 +135,18 @@ public interface GatewayConfig {
         @WithDefault("10")
         int maxApplyAttempts();
 
-        /** How long applied raw webhooks are kept (they hold personal data) before they are deleted. */
+        /** Wait before a stored webhook that failed to apply is tried again; doubles per failed attempt. */
+        @WithDefault("PT5S")
+        Duration retryInitialBackoff();
+
+        /** Longest wait between two attempts to apply a stored webhook. */
+        @WithDefault("PT15M")
+        Duration retryMaxBackoff();
+
+        /**
+         * How long raw webhooks (they hold personal data) are kept after they arrived: applied and failed ones
+         * are deleted after it; pending ones are kept until applied.
+         */
         @WithDefault("P30D")
         Duration retention();
     }

@@ -91,6 +91,13 @@ public final class GatewayConfigValidator {
             problems.add("gateway.webhook.apply-batch-size must be between 1 and 10000, was "
                     + config.webhook().applyBatchSize());
         }
+        GatewayConfig.Webhook webhook = config.webhook();
+        if (notPositive(webhook.retryInitialBackoff())
+                || webhook.retryMaxBackoff().compareTo(webhook.retryInitialBackoff()) < 0
+                || notPositive(webhook.retention()) || webhook.maxApplyAttempts() < 1) {
+            problems.add("gateway.webhook.retry-initial-backoff and retention must be positive, retry-max-backoff at "
+                    + "least the initial one, max-apply-attempts at least 1");
+        }
         if (config.cloudApi().timeout().compareTo(Duration.ofSeconds(15)) >= 0) {
             // a batch starts only with 15 s of sender lease left (MessageDispatcher.LEASE_MARGIN): a longer
             // call could outlive the lease and let another replica drive the same number meanwhile

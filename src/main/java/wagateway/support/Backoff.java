@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * The one back-off of the gateway (message and read-receipt retries, callback deliveries): exponential from
- * {@code initial}, doubling per failed attempt up to {@code max}, with "equal jitter" — half fixed, half random
- * — so that many failing together do not retry together, and no delay collapses to zero. Pure: the caller
- * passes the randomness.
+ * The one back-off of the gateway (message and read-receipt retries, callback deliveries, stored webhooks
+ * that failed to apply): exponential from {@code initial}, doubling per failed attempt up to {@code max}, with
+ * "equal jitter" — half fixed, half random — so that many failing together do not retry together, and no delay
+ * collapses to zero. Pure: the caller passes the randomness.
  */
 public record Backoff(Duration initial, Duration max) {
 

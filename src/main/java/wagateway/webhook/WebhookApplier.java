@@ -1,8 +1,12 @@
 package wagateway.webhook;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,6 +22,7 @@ import wagateway.cloudapi.webhook.StatusUpdate;
 import wagateway.cloudapi.webhook.WebhookBatch;
 import wagateway.config.GatewayConfig;
 import wagateway.message.MetaStatusApplier;
+import wagateway.support.Backoff;
 import wagateway.support.CoalescingRunner;
 
 /**
@@ -27,9 +32,11 @@ import wagateway.support.CoalescingRunner;
  * them ({@link InboundMessageHandler}), and preferences row by row. A webhook being stored nudges the drain
  * ({@link #nudge}, coalesced: one drain at a time per replica, run again when nudged meanwhile);
  * {@link WebhookDrainJob} catches the rest. If a batch fails, its rows are applied one by one, each in its own
- * transaction ({@link #apply}: the same code with a batch of one), so a bad row cannot hold back the others; a
- * row that keeps failing is marked {@code failed} after {@code gateway.webhook.max-apply-attempts} and stays
- * visible.
+ * transaction ({@link #apply}: the same code with a batch of one), so a bad row cannot hold back the others. A
+ * row whose own apply fails waits out a back-off ({@code gateway.webhook.retry-initial-backoff} doubling up to
+ * {@code retry-max-backoff}) before it is claimed again, so a flood of nudges cannot burn its attempts; after
+ * {@code gateway.webhook.max-apply-attempts} real attempts it is marked {@code failed} and stays visible until
+ * reapplied ({@code POST /v1/webhooks/failed/reapply}).
  */
 @ApplicationScoped
 public class WebhookApplier {
@@ -43,10 +50,12 @@ public class WebhookApplier {
     private final Pool pool;
     private final GatewayConfig config;
     private final CoalescingRunner drains;
+    private final Backoff backoff;
+    private final Clock clock;
 
     WebhookApplier(WebhookInbox inbox, MetaStatusApplier statuses, InboundMessageHandler messages,
             MarketingPreferenceHandler preferences, WebhookMetrics metrics,
-            ObjectMapper mapper, Pool pool, GatewayConfig config) {
+            ObjectMapper mapper, Pool pool, GatewayConfig config, Clock clock) {
         this.inbox = inbox;
         this.statuses = statuses;
         this.messages = messages;
@@ -55,6 +64,8 @@ public class WebhookApplier {
         this.mapper = mapper;
         this.pool = pool;
         this.config = config;
+        this.clock = clock;
+        this.backoff = new Backoff(config.webhook().retryInitialBackoff(), config.webhook().retryMaxBackoff());
         this.drains = new CoalescingRunner(() -> applyPending().replaceWith(false),
                 failure -> Log.warnf("Webhook drain failed (%s); the drain job retries", failure.getMessage()),
                 Runnable::run);
@@ -68,7 +79,7 @@ public class WebhookApplier {
         drains.request();
     }
 
-    /** Applies pending rows batch after batch until a batch comes back short. */
+    /** Applies due pending rows batch after batch until a batch comes back short. */
     public Uni<Void> applyPending() {
         return applyBatch().chain(claimed -> claimed < config.webhook().applyBatchSize()
                 ? Uni.createFrom().voidItem()
@@ -146,13 +157,28 @@ public class WebhookApplier {
         return items.isEmpty() ? Uni.createFrom().voidItem() : messages.apply(tx, items);
     }
 
-    /** Applies one stored webhook unless it is applied, failed, or being applied elsewhere. Never fails. */
+    /**
+     * Applies one stored webhook unless it is applied, failed, not due, or being applied elsewhere. Never fails.
+     * Only an apply that really ran (the row was claimed) counts as an attempt: a failure before the claim (the
+     * database unreachable) leaves the row as it was.
+     */
     public Uni<Void> apply(long id) {
-        return pool.withTransaction(tx -> inbox.claim(tx, id).chain(claimed -> claimed == null
-                ? Uni.createFrom().voidItem()
-                : applyBodies(tx, List.of(claimed.body())).call(() -> inbox.markApplied(tx, List.of(id)))
-                        .invoke(metrics::applied)))
-                .onFailure().recoverWithUni(e -> recordFailure(id, e));
+        AtomicReference<WebhookInbox.Claimed> attempt = new AtomicReference<>();
+        return pool.withTransaction(tx -> inbox.claim(tx, id).chain(claimed -> {
+            if (claimed == null) {
+                return Uni.createFrom().voidItem();
+            }
+            attempt.set(claimed);
+            return applyBodies(tx, List.of(claimed.body())).call(() -> inbox.markApplied(tx, List.of(id)))
+                    .invoke(metrics::applied);
+        }))
+                .onFailure().recoverWithUni(e -> attempt.get() == null ? notAttempted(id, e)
+                        : recordFailure(attempt.get(), e));
+    }
+
+    private static Uni<Void> notAttempted(long id, Throwable error) {
+        Log.warnf("Stored webhook %d could not be claimed (%s); the drain job tries again", id, error.getMessage());
+        return Uni.createFrom().voidItem();
     }
 
     private WebhookBatch read(String body) throws IOException {
@@ -170,16 +196,20 @@ public class WebhookApplier {
                 .collect().last().replaceWithVoid();
     }
 
-    private Uni<Void> recordFailure(long id, Throwable error) {
+    private Uni<Void> recordFailure(WebhookInbox.Claimed claimed, Throwable error) {
+        long id = claimed.id();
+        int failedAttempts = claimed.attempts() + 1;
         String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
-        Log.warnf("Stored webhook %d failed to apply (%s)", id, error.getClass().getSimpleName());
-        return inbox.recordFailure(id, reason.length() > 1000 ? reason.substring(0, 1000) : reason,
-                config.webhook().maxApplyAttempts())
+        Instant next = clock.instant().plus(backoff.delay(failedAttempts, ThreadLocalRandom.current()));
+        Log.warnf("Stored webhook %d failed to apply (attempt %d, %s); next attempt at %s", id, failedAttempts,
+                error.getClass().getSimpleName(), next);
+        return inbox.recordFailure(claimed, reason.length() > 1000 ? reason.substring(0, 1000) : reason,
+                config.webhook().maxApplyAttempts(), next)
                 .invoke(failed -> {
                     if (failed) {
                         metrics.failed();
-                        Log.errorf("Stored webhook %d failed %d times: marked failed (see webhook_inbox.last_error)", id,
-                                config.webhook().maxApplyAttempts());
+                        Log.errorf("Stored webhook %d failed %d times: marked failed (see webhook_inbox.last_error; "
+                                + "POST /v1/webhooks/failed/reapply after a fix)", id, config.webhook().maxApplyAttempts());
                     }
                 })
                 .replaceWithVoid()

@@ -9,8 +9,9 @@ import wagateway.message.OrphanStatuses;
 
 /**
  * The safety net behind the immediate apply: every {@code gateway.webhook.drain-interval} it applies stored
- * webhooks still pending (a crash, a failure), applies orphan statuses whose message has shown up, refreshes
- * the inbox gauges and purges what is past retention.
+ * webhooks still pending and due (a crash, a failure past its back-off), applies orphan statuses whose message
+ * has shown up, purges orphans past retention and refreshes the inbox gauges. Stored webhooks past retention
+ * are purged by {@link WebhookRetentionJob}.
  */
 @ApplicationScoped
 public class WebhookDrainJob {
@@ -34,7 +35,6 @@ public class WebhookDrainJob {
     Uni<Void> drain() {
         return applier.applyPending()
                 .chain(orphans::sweep)
-                .chain(() -> inbox.purgeApplied(config.webhook().retention()))
                 .chain(() -> orphans.purge(config.webhook().retention()))
                 .chain(inbox::counts)
                 .invoke(counts -> metrics.inbox(counts[0], counts[1]))

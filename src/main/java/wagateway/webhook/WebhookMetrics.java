@@ -11,7 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Webhook metrics: {@code wagateway_webhooks_received_total{outcome}}, {@code _applied_total},
  * {@code _failed_total} (stored webhooks given up on), {@code _inbound_total{type}} and the gauge
- * {@code wagateway_webhooks_inbox{state=pending|failed}}. ({@code _statuses_total{status,outcome}} is counted where
+ * {@code wagateway_webhooks_inbox{state=pending|failed}} (rows; {@code failed} ones wait for
+ * {@code POST /v1/webhooks/failed/reapply}). ({@code _statuses_total{status,outcome}} is counted where
  * statuses are applied, {@link wagateway.message.MetaStatusApplier}.)
  */
 @ApplicationScoped
@@ -33,7 +34,7 @@ public class WebhookMetrics {
                 .description("Stored webhooks that kept failing to apply").register(registry);
     }
 
-    /** @param outcome accepted | unauthorized | malformed */
+    /** @param outcome accepted | duplicate (the same bytes seen before: not stored again) | unauthorized | malformed */
     void received(String outcome) {
         registry.counter("wagateway.webhooks.received", "outcome", outcome).increment();
     }

@@ -1,7 +1,7 @@
 package wagateway.webhook;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -34,6 +34,7 @@ public class WhatsAppWebhookResource {
     private final WebhookMetrics metrics;
     private final WebhookApplier applier;
     private final ObjectReader strictJson;
+    private final RefusalLog refusals = new RefusalLog(Duration.ofMinutes(1), System::nanoTime);
 
     WhatsAppWebhookResource(WebhookSignatureVerifier verifier, WebhookInbox inbox, WebhookMetrics metrics,
             WebhookApplier applier, ObjectMapper mapper) {
@@ -57,13 +58,19 @@ public class WhatsAppWebhookResource {
 
     /**
      * 401 for a missing or wrong signature and 400 for a body that is not a JSON object, both with nothing
-     * stored; otherwise 200 as soon as the body is stored.
+     * stored; otherwise 200 as soon as the body is stored, or at once when the same bytes were received in the
+     * last 7 days (a retry or a replay: not stored again).
      */
     @POST
     public Uni<RestResponse<Void>> receive(byte[] body, @RestHeader("X-Hub-Signature-256") String signature) {
         if (!verifier.isAuthentic(body, signature)) {
             metrics.received("unauthorized");
-            Log.warnf("Webhook refused: %s signature", signature == null ? "missing" : "invalid");
+            long unlogged = refusals.refused();
+            if (unlogged >= 0) {
+                Log.warnf("Webhook refused: %s signature (%d more refused since the last such line; at most one line "
+                        + "a minute, all counted in wagateway_webhooks_received_total{outcome=\"unauthorized\"})",
+                        signature == null ? "missing" : "invalid", unlogged);
+            }
             throw new ProblemException(Problem.of("webhook-signature", "Unauthorized", 401,
                     "X-Hub-Signature-256 is missing or does not match the body"));
         }
@@ -71,10 +78,15 @@ public class WhatsAppWebhookResource {
             metrics.received("malformed");
             throw new ProblemException(Problem.of("malformed-json", "Bad Request", 400, "The body is not a JSON object"));
         }
-        return inbox.store(new String(body, StandardCharsets.UTF_8))
+        return inbox.store(body)
                 .invoke(id -> {
-                    metrics.received("accepted");
-                    applier.nudge();
+                    if (id == null) {
+                        // the same bytes were stored before: Meta's own retry (it had no answer in time) or a replay
+                        metrics.received("duplicate");
+                    } else {
+                        metrics.received("accepted");
+                        applier.nudge();
+                    }
                 })
                 .map(id -> RestResponse.ok());
     }

@@ -36,6 +36,7 @@ class TableOwnershipTest {
             Map.entry("consent_event", "wagateway.contact"),
             Map.entry("event_outbox", "wagateway.event"),
             Map.entry("webhook_inbox", "wagateway.webhook"),
+            Map.entry("webhook_digest", "wagateway.webhook"),
             Map.entry("sender_state", "wagateway.throttle"),
             Map.entry("pair_pacing", "wagateway.throttle"),
             Map.entry("recipient_reach", "wagateway.throttle"),

@@ -360,7 +360,9 @@ class StatusWebhookTest {
             long before = MetaWebhooks.lastInboxId();
             MetaWebhooks.post(payload.toString()).statusCode(200);
 
+            // each attempt waits out its back-off (at most gateway.webhook.retry-max-backoff, PT15M)
             await().atMost(Duration.ofSeconds(30)).until(() -> {
+                TestClockProducer.CLOCK.advance(Duration.ofMinutes(16));
                 drainJob.drain().await().atMost(Duration.ofSeconds(10));
                 return "failed".equals(TestDb.value("select state from webhook_inbox where id > ?", before));
             });
