@@ -21,8 +21,10 @@ class HealthTest {
         given().when().get(Management.url("/q/health/started")).then().statusCode(200);
         given().when().get(Management.url("/q/metrics")).then().statusCode(200).body(containsString("# TYPE"));
         given().when().get(Management.url("/q/openapi")).then().statusCode(200);
+        // dev and test only (the production jar has none: ProductionBuildHasNoSandboxIT)
+        given().when().get(Management.url("/q/swagger-ui/")).then().statusCode(200);
         for (String path : new String[] { "/q/health", "/q/health/live", "/q/health/ready", "/q/health/started",
-                "/q/metrics", "/q/openapi" }) {
+                "/q/metrics", "/q/openapi", "/q/swagger-ui/" }) {
             given().when().get(path).then().statusCode(404);
         }
     }
