@@ -34,6 +34,7 @@ JAVA=${BENCH_JAVA:-java}
 GW_PORT=${BENCH_CB_GATEWAY_PORT:-38090}
 FAST_PORT=${BENCH_CB_FAST_PORT:-38091}
 STALL_PORT=${BENCH_CB_STALL_PORT:-38092}
+mgmt() { echo $(($1 + 1000)); }  # a gateway's management port (health, metrics): its HTTP port + 1000
 MESSAGES=${BENCH_CB_MESSAGES:-6000}
 STALLED_MESSAGES=${BENCH_CB_STALLED_MESSAGES:-200}
 RUNS=${BENCH_CB_RUNS:-3}
@@ -97,7 +98,7 @@ if [[ -n "${BENCH_CB_LOG_MS:-}" ]]; then # statements slower than this many ms g
         -c "alter database $DB set auto_explain.log_analyze = on"
 fi
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$DB" QUARKUS_DATASOURCE_USERNAME=$PG_USER \
-QUARKUS_HTTP_PORT=$GW_PORT GATEWAY_API_KEYS=$KEY GATEWAY_DEFAULT_SENDER=main \
+QUARKUS_HTTP_PORT=$GW_PORT QUARKUS_MANAGEMENT_PORT="$(mgmt "$GW_PORT")" GATEWAY_API_KEYS=$KEY GATEWAY_DEFAULT_SENDER=main \
 GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDERS_MAIN_ACCESS_TOKEN=unused \
 GATEWAY_CLOUD_API_BASE_URL="http://127.0.0.1:9/unused" GATEWAY_WEBHOOK_APP_SECRET=bench-app-secret \
 GATEWAY_WEBHOOK_VERIFY_TOKEN=bench-verify GATEWAY_CALLBACKS_SECRET=bench-callback-secret GATEWAY_DISPATCH_ENABLED=false \
@@ -106,7 +107,7 @@ GW_PID=$!
 PIDS+=("$GW_PID")
 FAST_PID=${PIDS[0]}
 t0=$(now_ms)
-until curl -sf "http://127.0.0.1:$GW_PORT/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
+until curl -sf "http://127.0.0.1:$(mgmt "$GW_PORT")/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
     kill -0 "$GW_PID" 2>/dev/null || { echo "gateway died: $OUT/callbacks-gateway.log" >&2; tail -30 "$OUT/callbacks-gateway.log" >&2; exit 1; }
     if (($(now_ms) - t0 > 90000)); then echo "gateway not ready in 90 s" >&2; exit 1; fi
     sleep 0.1

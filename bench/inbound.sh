@@ -28,6 +28,7 @@ PG="psql -h 127.0.0.1 -U $PG_USER -v ON_ERROR_STOP=1 -qtAX"
 export PGOPTIONS="-c client_min_messages=warning"
 PGBENCH=${BENCH_PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
 GW_PORT=${BENCH_GATEWAY_PORT:-48180}
+mgmt() { echo $(($1 + 1000)); }  # a gateway's management port (health, metrics): its HTTP port + 1000
 JAVA=${BENCH_JAVA:-java}
 APP=${BENCH_APP:-target/quarkus-app}
 RUNS=${BENCH_RUNS:-3}
@@ -92,7 +93,7 @@ PGBENCH_TPS=$(median "${TPS[@]}")
 $PG -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB"
 log "gateway on :$GW_PORT (dispatch off)"
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$DB" QUARKUS_DATASOURCE_USERNAME=$PG_USER \
-QUARKUS_HTTP_PORT=$GW_PORT GATEWAY_API_KEYS=bench-key GATEWAY_DEFAULT_SENDER=main \
+QUARKUS_HTTP_PORT=$GW_PORT QUARKUS_MANAGEMENT_PORT="$(mgmt "$GW_PORT")" GATEWAY_API_KEYS=bench-key GATEWAY_DEFAULT_SENDER=main \
 GATEWAY_CLOUD_API_BASE_URL="http://127.0.0.1:9/unused" \
 GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=$PHONE_NUMBER_ID GATEWAY_SENDERS_MAIN_ACCESS_TOKEN=bench-token \
 GATEWAY_WEBHOOK_APP_SECRET=$SECRET GATEWAY_WEBHOOK_VERIFY_TOKEN=bench-verify GATEWAY_CALLBACKS_SECRET=bench-callback \
@@ -101,7 +102,7 @@ GATEWAY_DISPATCH_ENABLED=false \
 GW_PID=$!
 PIDS+=("$GW_PID")
 t0=$(now_ms)
-until curl -sf "http://127.0.0.1:$GW_PORT/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
+until curl -sf "http://127.0.0.1:$(mgmt "$GW_PORT")/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
     kill -0 "$GW_PID" 2>/dev/null || { echo "gateway died: $OUT/gateway.log" >&2; tail -30 "$OUT/gateway.log" >&2; exit 1; }
     (($(now_ms) - t0 > 90000)) && { echo "gateway not ready in 90 s" >&2; exit 1; }
     sleep 0.1

@@ -20,6 +20,7 @@ PG_USER=${BENCH_PG_USER:-postgres}
 PG="psql -h 127.0.0.1 -U $PG_USER -v ON_ERROR_STOP=1 -qtAX"
 GW_PORT=${BENCH_GATEWAY_PORT:-18080}
 SB_PORT=${BENCH_SANDBOX_PORT:-18081}
+mgmt() { echo $(($1 + 1000)); }  # a gateway's management port (health, metrics): its HTTP port + 1000
 HEAP=${BENCH_GATEWAY_HEAP:-96m}
 MB=${BENCH_MEDIA_MB:-100}
 PARALLEL=${BENCH_PARALLEL:-4}
@@ -37,7 +38,7 @@ cleanup() {
 trap cleanup EXIT
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-wait_ready() { # port pid
+wait_ready() { # port that answers /q/health/live, pid
     local t0; t0=$(now_ms)
     until curl -sf "http://localhost:$1/q/health/live" >/dev/null 2>&1; do
         kill -0 "$2" 2>/dev/null || { echo "process on :$1 died (see $OUT)" >&2; exit 1; }
@@ -57,7 +58,7 @@ QUARKUS_DATASOURCE_USERNAME=$PG_USER QUARKUS_DATASOURCE_REACTIVE_URL="postgresql
 SB_PID=$!; PIDS+=("$SB_PID")
 
 QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$DB" QUARKUS_DATASOURCE_USERNAME=$PG_USER \
-QUARKUS_HTTP_PORT=$GW_PORT GATEWAY_API_KEYS=$KEY GATEWAY_DEFAULT_SENDER=main \
+QUARKUS_HTTP_PORT=$GW_PORT QUARKUS_MANAGEMENT_PORT="$(mgmt "$GW_PORT")" GATEWAY_API_KEYS=$KEY GATEWAY_DEFAULT_SENDER=main \
 GATEWAY_CLOUD_API_BASE_URL="http://localhost:$SB_PORT/sandbox/graph" \
 GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDERS_MAIN_ACCESS_TOKEN=sandbox-token-main \
 GATEWAY_WEBHOOK_APP_SECRET=$SECRET GATEWAY_WEBHOOK_VERIFY_TOKEN=bench-verify GATEWAY_CALLBACKS_SECRET=bench-callback \
@@ -65,7 +66,7 @@ GATEWAY_DISPATCH_ENABLED=false \
     java -Xmx$HEAP -jar target/quarkus-app/quarkus-run.jar >"$OUT/gateway.log" 2>&1 &
 GW_PID=$!; PIDS+=("$GW_PID")
 wait_ready "$SB_PORT" "$SB_PID"
-wait_ready "$GW_PORT" "$GW_PID"
+wait_ready "$(mgmt "$GW_PORT")" "$GW_PID"
 PEAK=0
 sample_rss() { local r; r=$(rss_kb "$GW_PID"); ((r > PEAK)) && PEAK=$r; return 0; }
 sample_rss

@@ -23,6 +23,7 @@ GW_PORT=${RESILIENCE_GATEWAY_PORT:-18180}
 GW2_PORT=$((GW_PORT + 1))
 SB_PORT=${RESILIENCE_SANDBOX_PORT:-18182}
 PG_PORT=${RESILIENCE_PG_PORT:-55432}
+mgmt() { echo $(($1 + 1000)); }  # a gateway's management port (health, metrics): its HTTP port + 1000
 JAVA=${BENCH_JAVA:-java}
 RATE=${RESILIENCE_RATE:-300}
 SECONDS_OF_LOAD=${RESILIENCE_SECONDS:-10}
@@ -96,7 +97,7 @@ start_gateway() { # port [extra env assignments...]
     local port=$1; shift
     # the shortest lease the gateway accepts and short retries, so that what a scenario breaks comes back soon
     env QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/$DB" QUARKUS_DATASOURCE_USERNAME=postgres \
-    QUARKUS_HTTP_PORT="$port" GATEWAY_API_KEYS=$KEY GATEWAY_DEFAULT_SENDER=main \
+    QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$(mgmt "$port")" GATEWAY_API_KEYS=$KEY GATEWAY_DEFAULT_SENDER=main \
     GATEWAY_CLOUD_API_BASE_URL="http://localhost:$SB_PORT/sandbox/graph" GATEWAY_CLOUD_API_TIMEOUT=PT1S \
     GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDERS_MAIN_ACCESS_TOKEN=sandbox-token-main \
     GATEWAY_SENDERS_MAIN_MESSAGES_PER_SECOND=1000 GATEWAY_WEBHOOK_APP_SECRET=$SECRET \
@@ -108,7 +109,7 @@ start_gateway() { # port [extra env assignments...]
     PIDS+=("$GW_PID")
     wait_ready "$port" UP 120
 }
-ready_state() { curl -s -m 2 "http://localhost:$1/q/health/ready" 2>/dev/null | jq -r .status 2>/dev/null || echo none; }
+ready_state() { curl -s -m 2 "http://localhost:$(mgmt "$1")/q/health/ready" 2>/dev/null | jq -r .status 2>/dev/null || echo none; }
 wait_ready() { # port UP|DOWN seconds
     local deadline=$((SECONDS + $3))
     until [[ "$(ready_state "$1")" == "$2" ]]; do
@@ -133,7 +134,7 @@ settled() { # wait (at most $1 s) until nothing is on its way: queued, sending, 
     return 1
 }
 metric() { # port name-prefix: the sum of a Prometheus counter's samples
-    curl -s "http://localhost:$1/q/metrics" | awk -v m="$2" 'index($0, m) == 1 { s += $NF } END { printf "%d", s }'
+    curl -s "http://localhost:$(mgmt "$1")/q/metrics" | awk -v m="$2" 'index($0, m) == 1 { s += $NF } END { printf "%d", s }'
 }
 clear_messages() {
     $PG -d "$DB" -c "truncate outbound_message, event_outbox, webhook_inbox, orphan_status, pair_pacing cascade"
@@ -222,20 +223,20 @@ if scenario storms; then
     sleep 4
     # while the breaker is open the dispatcher claims nothing: the queue holds what could not go
     queued_while_open=$($PG -d "$DB" -c "select count(*) from outbound_message where status in ('queued','scheduled')")
-    open_during=$(curl -s "http://localhost:$GW_PORT/q/metrics" | grep '^ft_circuitbreaker_state_current' | grep 'state="open"' | awk '{print $NF}' | head -1)
+    open_during=$(curl -s "http://localhost:$(mgmt "$GW_PORT")/q/metrics" | grep '^ft_circuitbreaker_state_current' | grep 'state="open"' | awk '{print $NF}' | head -1)
     wait "$DRIVER" || true
     faults '{}'
     settled 180 || true
     accepted=$(( $(accepted_by_driver storms) + $(accepted_by_driver storms-after) ))
     opened=$(( $(metric "$GW_PORT" 'ft_circuitbreaker_opened_total') - opened_before ))
-    state=$(curl -s "http://localhost:$GW_PORT/q/metrics" | grep '^ft_circuitbreaker_state_current' | grep 'state="closed"' | awk '{print $NF}' | head -1)
+    state=$(curl -s "http://localhost:$(mgmt "$GW_PORT")/q/metrics" | grep '^ft_circuitbreaker_state_current' | grep 'state="closed"' | awk '{print $NF}' | head -1)
     stuck=$($PG -d "$DB" -c "select count(*) from outbound_message where status not in ('read','failed')")
     # a failure is correct only when permanent, or when transient attempts were used up
     wrong_failures=$($PG -d "$DB" -c "select count(*) from outbound_message where status = 'failed'
         and coalesce(error_code, 0) in (0, 1, 2, 500, 503, 130429, 131000, 131016) and attempts < 20")
     retried=$($PG -d "$DB" -c "select count(*) from outbound_message where attempts > 1")
     max_attempts=$($PG -d "$DB" -c "select coalesce(max(attempts), 0) from outbound_message")
-    errors=$(curl -s "http://localhost:$GW_PORT/q/metrics" | grep '^wagateway_cloudapi_errors_total' | sed 's/.*code="\([^"]*\)".* \(.*\)/\1=\2/' | tr '\n' ' ')
+    errors=$(curl -s "http://localhost:$(mgmt "$GW_PORT")/q/metrics" | grep '^wagateway_cloudapi_errors_total' | sed 's/.*code="\([^"]*\)".* \(.*\)/\1=\2/' | tr '\n' ' ')
     observe "accepted $accepted; final: $(final_statuses); retried during the storm $storm_retried, in all $retried (max $max_attempts attempts)"
     observe "Cloud API errors by code: $errors"
     observe "breaker opened $opened times; open 4 s into the burst: ${open_during:-?}, queued then: $queued_while_open; closed at the end: ${state:-?}"

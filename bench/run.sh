@@ -22,6 +22,7 @@ PGBENCH=${BENCH_PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
 GW_PORT=${BENCH_GATEWAY_PORT:-8080}
 SB_PORT=${BENCH_SANDBOX_PORT:-8081}
 MIN_PORT=${BENCH_MINIMAL_PORT:-18090}
+mgmt() { echo $(($1 + 1000)); }  # a gateway's management port (health, metrics): its HTTP port + 1000
 SEND_SECONDS=${BENCH_SEND_SECONDS:-60}
 JAVA=${BENCH_JAVA:-java}
 GW_JAVA_OPTS=${BENCH_GATEWAY_JAVA_OPTS:-}
@@ -136,7 +137,7 @@ start_gateway() { # dispatch-enabled label -> prints start-to-ready ms
     local t0 t1
     t0=$(now_ms)
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$DB" QUARKUS_DATASOURCE_USERNAME=$PG_USER \
-    QUARKUS_HTTP_PORT=$GW_PORT GATEWAY_API_KEYS=$KEY GATEWAY_DEFAULT_SENDER=main \
+    QUARKUS_HTTP_PORT=$GW_PORT QUARKUS_MANAGEMENT_PORT="$(mgmt "$GW_PORT")" GATEWAY_API_KEYS=$KEY GATEWAY_DEFAULT_SENDER=main \
     GATEWAY_CLOUD_API_BASE_URL="http://localhost:$SB_PORT/sandbox/graph" \
     GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDERS_MAIN_ACCESS_TOKEN=sandbox-token-main \
     GATEWAY_SENDERS_MAIN_MESSAGES_PER_SECOND=1000 GATEWAY_WEBHOOK_APP_SECRET=$SECRET \
@@ -146,7 +147,7 @@ start_gateway() { # dispatch-enabled label -> prints start-to-ready ms
         env "${GW_EXTRA_ENV[@]}" "$JAVA" $GW_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar >>"$OUT/gateway.log" 2>&1 &
     GW_PID=$!
     PIDS+=("$GW_PID")
-    until curl -sf "http://localhost:$GW_PORT/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
+    until curl -sf "http://localhost:$(mgmt "$GW_PORT")/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
         kill -0 "$GW_PID" 2>/dev/null || { echo "gateway died: $OUT/gateway.log" >&2; tail -30 "$OUT/gateway.log" >&2; exit 1; }
         if (($(now_ms) - t0 > 60000)); then echo "gateway not ready in 60 s" >&2; exit 1; fi
         sleep 0.02

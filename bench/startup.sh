@@ -16,6 +16,7 @@ OUT=target/bench
 RAW=$OUT/raw.jsonl
 RUNS=${BENCH_RUNS:-3}
 PORT=${BENCH_STARTUP_PORT:-18280}
+MGMT_PORT=$((PORT + 1000))  # the management port (health): the HTTP port + 1000
 DB=wagateway_startup
 PG_USER=${BENCH_PG_USER:-postgres}
 PG="psql -h 127.0.0.1 -U $PG_USER -v ON_ERROR_STOP=1 -qtAX"
@@ -33,7 +34,7 @@ PID=
 launch() { # java [jvm options...]
     local java=$1; shift
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$DB" QUARKUS_DATASOURCE_USERNAME=$PG_USER \
-    QUARKUS_HTTP_PORT=$PORT GATEWAY_API_KEYS=startup-key GATEWAY_DEFAULT_SENDER=main \
+    QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT_PORT GATEWAY_API_KEYS=startup-key GATEWAY_DEFAULT_SENDER=main \
     GATEWAY_CLOUD_API_BASE_URL="http://localhost:1/unused" \
     GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDERS_MAIN_ACCESS_TOKEN=startup-token \
     GATEWAY_WEBHOOK_APP_SECRET=startup-secret GATEWAY_WEBHOOK_VERIFY_TOKEN=startup-verify \
@@ -42,7 +43,7 @@ launch() { # java [jvm options...]
     PID=$!
 }
 wait_ready() { # start-ms -> prints ms to ready
-    until curl -sf "http://localhost:$PORT/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
+    until curl -sf "http://localhost:$MGMT_PORT/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
         kill -0 "$PID" 2>/dev/null || { echo "gateway died: $OUT/startup.log" >&2; tail -20 "$OUT/startup.log" >&2; exit 1; }
         if (($(now_ms) - $1 > 60000)); then echo "not ready in 60 s" >&2; exit 1; fi
         sleep 0.01
@@ -82,7 +83,7 @@ if [[ -x "$JAVA25" ]]; then
         curl -s -o /dev/null "http://localhost:$PORT/v1/messages" -H 'Authorization: Bearer startup-key' \
             -H 'Content-Type: application/json' \
             -d '{"to":"+5511900000000","type":"template","category":"utility","template":{"name":"hello_world","language":{"code":"en_US"}}}'
-        curl -s -o /dev/null "http://localhost:$PORT/q/health/ready"
+        curl -s -o /dev/null "http://localhost:$MGMT_PORT/q/health/ready"
     done
     stop
     [[ -f "$AOT" ]] || { echo "the training run wrote no AOT cache ($OUT/startup.log)" >&2; exit 1; }

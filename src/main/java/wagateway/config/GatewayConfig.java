@@ -60,6 +60,9 @@ public interface GatewayConfig {
     /** Media in and out ({@code /v1/media}). */
     Media media();
 
+    /** Where health and metrics are served. */
+    Operations operations();
+
     interface Api {
         /** Comma-separated API keys accepted as {@code Authorization: Bearer <key>}. */
         Optional<List<String>> keys();
@@ -354,6 +357,15 @@ public interface GatewayConfig {
          */
         @WithDefault("PT30S")
         Duration transferIdleTimeout();
+    }
+
+    interface Operations {
+        /**
+         * Also serve {@code /q/health/*} and {@code /q/metrics} on the main HTTP port. They are on the management
+         * port (9000) only; a platform that reaches the pod on one port (Knative) turns this on.
+         */
+        @WithDefault("false")
+        boolean onMainPort();
     }
 
     /** Shorthand used by configuration checks: the names of configured senders. */

@@ -31,7 +31,8 @@ class PackageDependenciesTest {
 
     @Test
     void theFoundationUsesNoFeature() {
-        noClasses().that().resideInAnyPackage("wagateway.support..", "wagateway.wakeup..", "wagateway.config..")
+        noClasses().that().resideInAnyPackage("wagateway.support..", "wagateway.wakeup..", "wagateway.config..",
+                "wagateway.operations..")
                 .should().dependOnClassesThat().resideInAnyPackage("wagateway.cloudapi..", "wagateway.contact..",
                         "wagateway.conversation..", "wagateway.dispatch..", "wagateway.event..",
                         "wagateway.inbound..", "wagateway.media..", "wagateway.message..", "wagateway.policy..",

@@ -194,10 +194,19 @@ class KubernetesManifestsTest {
         Object spec = Manifests.resource("NetworkPolicy", "wagateway").body();
         assertThat(Yaml.list(spec, "spec", "policyTypes")).containsExactlyInAnyOrder("Ingress", "Egress");
         List<Object> ingress = Yaml.list(spec, "spec", "ingress");
-        assertThat(ingress).hasSize(1);
-        assertThat(Yaml.list(ingress.get(0), "from")).isNotEmpty()
-                .allSatisfy(from -> assertThat(Yaml.map(from, "namespaceSelector", "matchLabels")).isNotEmpty());
+        assertThat(ingress).hasSize(2);
+        for (Object rule : ingress) {
+            assertThat(Yaml.list(rule, "from")).isNotEmpty()
+                    .allSatisfy(from -> assertThat(Yaml.map(from, "namespaceSelector", "matchLabels")).isNotEmpty());
+        }
+        assertThat(Yaml.map(Yaml.list(ingress.get(0), "from").get(0), "namespaceSelector", "matchLabels"))
+                .containsOnlyKeys("wagateway.io/access");
         assertThat(ports(Yaml.list(ingress.get(0), "ports"))).containsExactly("TCP/8080");
+        // the management port (metrics, health, OpenAPI) only from the monitoring namespaces
+        assertThat(Yaml.list(ingress.get(1), "from")).singleElement()
+                .satisfies(from -> assertThat(Yaml.map(from, "namespaceSelector", "matchLabels"))
+                        .containsExactly(Map.entry("wagateway.io/monitoring", "true")));
+        assertThat(ports(Yaml.list(ingress.get(1), "ports"))).containsExactly("TCP/9000");
         List<String> egress = new ArrayList<>();
         for (Object rule : Yaml.list(spec, "spec", "egress")) {
             egress.addAll(ports(Yaml.list(rule, "ports")));
@@ -222,10 +231,14 @@ class KubernetesManifestsTest {
                     String port = Yaml.string(container, probe, "httpGet", "port");
                     if (Manifests.isKnative(workload)) {
                         assertThat(port).as("Knative rejects probe ports (%s of %s)", probe, workload).isNull();
-                    } else if (port != null) {
-                        assertThat(containerPorts(container)).as("%s port of %s", probe, workload).containsKey(port);
+                    } else {
+                        // health is served on the management interface only
+                        assertThat(port).as("%s port of %s", probe, workload).isEqualTo("management");
                     }
                 }
+                // Knative probes the container port: the gateway must answer health there
+                assertThat(env(container).get("GATEWAY_OPERATIONS_ON_MAIN_PORT")).as("health on the main port in %s", workload)
+                        .isEqualTo(Manifests.isKnative(workload) ? "true" : null);
             }
         }
     }
@@ -302,13 +315,20 @@ class KubernetesManifestsTest {
                 assertThat(Yaml.string(port, "name")).as("port name of %s (meshes detect the protocol by it)", service)
                         .matches("http(-.+)?");
                 assertThat(ports).as("targetPort of %s", service).containsKey(Yaml.string(port, "targetPort"));
+                assertThat(Yaml.string(port, "targetPort")).as("the management port stays out of %s", service)
+                        .isNotEqualTo("management");
             }
         }
         for (Doc workload : Manifests.workloads()) {
             Map<String, Integer> ports = containerPorts(Manifests.containers(workload).get(0));
-            assertThat(ports.values()).as("container port of %s (quarkus.http.port)", workload).containsExactly(8080);
-            assertThat(ports.keySet()).as("port name of %s", workload)
-                    .containsExactly(Manifests.isKnative(workload) ? "http1" : "http");
+            if (Manifests.isKnative(workload)) {
+                // Knative routes one port: quarkus.http.port
+                assertThat(ports).as("container ports of %s", workload).containsExactly(Map.entry("http1", 8080));
+            } else {
+                // quarkus.http.port and quarkus.management.port
+                assertThat(ports).as("container ports of %s", workload)
+                        .containsExactly(Map.entry("http", 8080), Map.entry("management", 9000));
+            }
         }
     }
 
@@ -319,7 +339,8 @@ class KubernetesManifestsTest {
             assertThat(annotations).as("scrape annotations of %s", workload)
                     .containsEntry("prometheus.io/scrape", "true")
                     .containsEntry("prometheus.io/path", "/q/metrics")
-                    .containsEntry("prometheus.io/port", "8080");
+                    // the management port; Knative's one port where the API serves its metrics on the main port
+                    .containsEntry("prometheus.io/port", Manifests.isKnative(workload) ? "8080" : "9000");
         }
     }
 

@@ -8,12 +8,16 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.junit.QuarkusTest;
 import wagateway.deploy.Manifests.Doc;
 import wagateway.deploy.Manifests.Yaml;
+import wagateway.testsupport.Management;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-/** Every path that kubernetes/ probes or scrapes is answered by the running application. */
+/**
+ * Every path that kubernetes/ probes or scrapes is answered by the running application, on the management port
+ * (the Knative API serves the same paths on its main port: OperationsOnMainPortTest).
+ */
 @QuarkusTest
 class ProbeEndpointsTest {
 
@@ -32,7 +36,7 @@ class ProbeEndpointsTest {
         }
         assertThat(paths).containsExactly("/q/health/live", "/q/health/ready", "/q/health/started");
         for (String path : paths) {
-            given().when().get(path).then().statusCode(200).body("status", equalTo("UP"));
+            given().when().get(Management.url(path)).then().statusCode(200).body("status", equalTo("UP"));
         }
     }
 
@@ -43,7 +47,7 @@ class ProbeEndpointsTest {
             paths.add(Yaml.string(workload.body(), "spec", "template", "metadata", "annotations", "prometheus.io/path"));
         }
         assertThat(paths).singleElement().isNotNull();
-        given().when().get(paths.iterator().next()).then().statusCode(200)
+        given().when().get(Management.url(paths.iterator().next())).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("# TYPE"));
     }
 }

@@ -18,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.core.json.JsonObject;
 import wagateway.support.Hmac;
+import wagateway.testsupport.Management;
 import wagateway.testsupport.TestClockProducer;
 import wagateway.webhook.TestDb;
 
@@ -171,14 +172,14 @@ class CallbackDeliveryTest {
 
     @Test
     void exposesDeliveryMetrics() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("wagateway_callbacks_dead"), "dead gauge");
-        given().when().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+        given().when().get(Management.url("/q/metrics")).then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                 "wagateway_webhooks_inbox{state=\"pending\"}"));
     }
 
     private static double deadGauge() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith("wagateway_callbacks_dead"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
+import wagateway.testsupport.Management;
 import wagateway.testsupport.SseClient;
 import wagateway.testsupport.SseClient.Frame;
 import wagateway.testsupport.TestDb;
@@ -222,7 +223,7 @@ class EventStreamTest {
         for (int i = 0; i < 6; i++) {
             assertThat(open(path, null).status()).isEqualTo(200);
         }
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("(?m)^wagateway_events_subscribers(\\{[^}]*\\})? 6\\.0$");
         SseClient refused = open(path, null);
         assertThat(refused.status()).isEqualTo(503);

@@ -37,6 +37,7 @@ class GracefulShutdownIT {
     Process gateway;
     SimulatorProcess simulator;
     int port;
+    int managementPort;
 
     @BeforeEach
     void createDatabase() throws SQLException {
@@ -66,6 +67,7 @@ class GracefulShutdownIT {
     @Test
     void sigtermDuringDispatchLeavesNothingInSending() throws Exception {
         port = SimulatorProcess.freePort();
+        managementPort = SimulatorProcess.freePort();
         simulator = SimulatorProcess.start(Map.of(
                 "GATEWAY_SANDBOX_WEBHOOK_URL", "http://localhost:" + port + "/webhooks/whatsapp",
                 "GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID", "100000000000001",
@@ -76,6 +78,7 @@ class GracefulShutdownIT {
         Path log = Files.createTempFile("wagateway-shutdown", ".log");
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:5432/" + database);
         env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         env.put("GATEWAY_API_KEYS", "it-key");
@@ -93,7 +96,7 @@ class GracefulShutdownIT {
         gateway = builder.start();
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(
-                HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
 
         int total = 30;

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import wagateway.testsupport.Management;
 
 /**
  * What a {@code @QuarkusIntegrationTest} needs around the packaged production jar, set up as an operator would:
@@ -54,6 +55,8 @@ public class PackagedGatewayWithSimulator implements QuarkusTestResourceLifecycl
         gateway.put("gateway.webhook.app-secret", APP_SECRET);
         gateway.put("gateway.webhook.verify-token", "it-verify-token");
         gateway.put("gateway.cloud-api.base-url", simulator.url() + "/sandbox/graph");
+        // the jar's management interface on a free port of this run (health, metrics: testsupport.Management)
+        gateway.put("quarkus.management.port", String.valueOf(Management.port()));
         return gateway;
     }
 

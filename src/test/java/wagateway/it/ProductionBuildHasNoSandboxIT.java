@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.http.ContentType;
+import wagateway.testsupport.Management;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,9 +52,21 @@ class ProductionBuildHasNoSandboxIT {
 
     @Test
     void theApiDescriptionHasNoSandbox() {
-        given().get("/q/openapi").then().statusCode(200)
+        given().get(Management.url("/q/openapi")).then().statusCode(200)
                 .body(containsString("/v1/messages"))
                 .body(not(containsString("/sandbox")));
+    }
+
+    /** Production: health, metrics and OpenAPI only on the management port; no Swagger UI on either port. */
+    @Test
+    void operationsEndpointsAreOnTheManagementPortAndSwaggerUiIsAbsent() {
+        for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui", "/q/swagger-ui/",
+                "/q/health-ui/")) {
+            given().get(path).then().statusCode(404);
+        }
+        given().get(Management.url("/q/health/ready")).then().statusCode(200);
+        given().get(Management.url("/q/metrics")).then().statusCode(200);
+        given().get(Management.url("/q/swagger-ui/")).then().statusCode(404);
     }
 
     @Test

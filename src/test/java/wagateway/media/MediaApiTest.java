@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import wagateway.testsupport.Management;
 import wagateway.testsupport.TestDb;
 
 import static io.restassured.RestAssured.given;
@@ -132,7 +133,7 @@ class MediaApiTest {
 
     @Test
     void theStreamingRouteIsInTheApiDescription() {
-        given().accept("application/json").get("/q/openapi").then().statusCode(200)
+        given().accept("application/json").get(Management.url("/q/openapi")).then().statusCode(200)
                 .body("paths.'/v1/media/{mediaId}'.get.responses.'410'.description", containsString("Expired"))
                 .body("paths.'/v1/media'.post.summary", containsString("Upload"));
     }
@@ -306,7 +307,7 @@ class MediaApiTest {
     }
 
     private static double mismatches() {
-        String metrics = given().get("/q/metrics").then().extract().asString();
+        String metrics = given().get(Management.url("/q/metrics")).then().extract().asString();
         return metrics.lines().filter(l -> l.startsWith("wagateway_media_downloads_total{") && l.contains("digest_mismatch"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

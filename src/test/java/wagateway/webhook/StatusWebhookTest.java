@@ -23,6 +23,7 @@ import io.restassured.config.HttpClientConfig;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import wagateway.message.MetaStatusApplier;
+import wagateway.testsupport.Management;
 import wagateway.testsupport.TestClockProducer;
 
 import static io.restassured.RestAssured.given;
@@ -371,7 +372,7 @@ class StatusWebhookTest {
             assertTrue(((String) row.get("last_error")).contains("refused by the test"), (String) row.get("last_error"));
             assertEquals(payload.toString(), row.get("body"));
             assertEquals(0L, TestDb.count("select count(*) from inbound_message where wamid = ?", wamid));
-            String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+            String metrics = given().when().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
             assertTrue(metrics.lines().anyMatch(l -> l.startsWith("wagateway_webhooks_inbox{state=\"failed\"}")
                     && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) >= 1.0), "failed rows gauge");
             assertTrue(metrics.lines().anyMatch(l -> l.startsWith("wagateway_webhooks_failed_total")), "failed counter");
