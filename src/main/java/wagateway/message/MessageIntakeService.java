@@ -173,7 +173,8 @@ public class MessageIntakeService {
         }
         return callbackRefusals(valid).chain(refusedUrls -> {
             for (int k = valid.size() - 1; k >= 0; k--) {
-                String refusal = refusedUrls.get(valid.get(k).callbackUrl());
+                String url = valid.get(k).callbackUrl();
+                String refusal = url == null ? null : refusedUrls.get(url);
                 if (refusal != null) {
                     int index = validIndex.get(k);
                     results[index] = new BatchItemResult(index, 422, null, callbackRefused(refusal));

@@ -83,15 +83,18 @@ class CallbackAddressRefusalTest {
     @Test
     void aBatchRefusesTheItemWithAForbiddenCallbackUrlAlone() {
         String to = wagateway.testsupport.TestDb.freshPhone();
+        Map<String, Object> without = message(to, null);
+        without.remove("callbackUrl");
         api().body(Map.of("messages", List.of(message(to, "http://169.254.169.254/latest/"),
-                message(to, "https://93.184.216.34/events"), message(to, "http://169.254.169.254/latest/"))))
+                message(to, "https://93.184.216.34/events"), message(to, "http://169.254.169.254/latest/"), without)))
                 .post("/v1/messages/batch").then().statusCode(202)
                 .body("results[0].status", equalTo(422))
                 .body("results[0].problem.reason", equalTo("callback_address_not_allowed"))
                 .body("results[0].problem.errors[0].field", equalTo("callbackUrl"))
                 .body("results[1].status", equalTo(202))
-                .body("results[2].status", equalTo(422));
-        assertThat(TestDb.count("select count(*) from outbound_message where recipient = ?", to)).isEqualTo(1);
+                .body("results[2].status", equalTo(422))
+                .body("results[3].status", equalTo(202));
+        assertThat(TestDb.count("select count(*) from outbound_message where recipient = ?", to)).isEqualTo(2);
     }
 
     @Test
