@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -36,8 +37,8 @@ import wagateway.config.GatewayConfig;
  * elsewhere by then (DNS rebinding) is caught too. A name must resolve to allowed addresses only. IP literals
  * and allowed hosts need no lookup; names are resolved on a worker thread (never on the event loop) and the
  * answer is kept for {@value #CACHE_MILLIS} ms, so a busy destination is not looked up per callback. A name
- * that does not resolve at accept is accepted: delivery looks again (and fails the attempt if it still does
- * not resolve).
+ * that does not resolve at accept, or not within {@link #ACCEPT_LOOKUP_WAIT}, is accepted: delivery looks again
+ * (and fails the attempt if it still does not resolve, or resolves to a refused address).
  */
 @Singleton
 public class CallbackAddresses {
@@ -46,6 +47,8 @@ public class CallbackAddresses {
     static final String NOT_ALLOWED = "callback address not allowed";
     static final long CACHE_MILLIS = 5_000;
     private static final int CACHE_MAX = 10_000;
+    /** The longest an accept waits for a name lookup. */
+    static final Duration ACCEPT_LOOKUP_WAIT = Duration.ofSeconds(2);
 
     /** A blocking name lookup (the JDK's, or a test's). */
     @FunctionalInterface
@@ -132,6 +135,9 @@ public class CallbackAddresses {
                                         : " resolves to an address that is not public (")
                                 + verdict.refused() + "); callbacks go to public addresses only, unless the host is "
                                 + "listed in gateway.callbacks.allowed-hosts"))
+                // the answer at accept is a courtesy, delivery is where the rule holds: a name that does not
+                // resolve, or not quickly, is accepted and looked up again when its callback goes
+                .ifNoItem().after(ACCEPT_LOOKUP_WAIT).recoverWithItem(Optional.empty())
                 .onFailure(UnknownHostException.class).recoverWithItem(Optional.empty());
     }
 

@@ -93,6 +93,22 @@ class CallbackAddressesTest {
         assertThat(addresses.refusal("http://nowhere.example/x").await().indefinitely()).isEmpty();
     }
 
+    @Test
+    void aSlowLookupDoesNotHoldTheAcceptButDeliveryStillChecks() throws Exception {
+        CallbackAddresses addresses = new CallbackAddresses(VERTX, false, Set.of(), host -> {
+            try {
+                Thread.sleep(CallbackAddresses.ACCEPT_LOOKUP_WAIT.toMillis() + 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new InetAddress[] { ip("10.0.0.1") };
+        });
+        long started = System.nanoTime();
+        assertThat(addresses.refusal("http://slow.example/x").await().indefinitely()).isEmpty();
+        assertThat(System.nanoTime() - started).isLessThan(CallbackAddresses.ACCEPT_LOOKUP_WAIT.toNanos() + 900_000_000L);
+        assertThat(verdict(addresses, "http://slow.example/x").refused()).isEqualTo("private");
+    }
+
     private static CallbackAddresses.Verdict verdict(CallbackAddresses addresses, String url) throws Exception {
         return addresses.check(URI.create(url)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
