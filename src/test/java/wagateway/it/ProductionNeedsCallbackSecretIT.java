@@ -24,6 +24,8 @@ class ProductionNeedsCallbackSecretIT {
             Path log = Files.createTempFile("wagateway-callback-secret", ".log");
             ProcessBuilder builder = new ProcessBuilder(SimulatorProcess.javaBinary(), "-jar",
                     "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
+            // a free management port too: where the build has a management interface, 9000 may be taken
+            builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(SimulatorProcess.freePort()));
             builder.environment().putAll(Map.of(
                     "QUARKUS_HTTP_PORT", String.valueOf(SimulatorProcess.freePort()),
                     "QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl(),
