@@ -158,8 +158,32 @@ public interface GatewayConfig {
         /** Global callback URL for events whose message has no {@code callbackUrl}. */
         Optional<String> url();
 
-        /** Secret that signs callbacks (X-Wagateway-Signature). Never logged. */
+        /**
+         * Secret that signs callbacks (X-Wagateway-Signature). Never logged. Production refuses to start without it
+         * whenever callbacks can be sent (a global URL, or per-message URLs).
+         */
         Optional<String> secret();
+
+        /**
+         * Whether a message may carry its own {@code callbackUrl}. {@code false}: only the global URL is used, and
+         * a message that gives one is refused (422).
+         */
+        @WithDefault("true")
+        boolean perMessageUrls();
+
+        /**
+         * Hosts a callback may go to although they are (or resolve to) a loopback, private, link-local or
+         * unspecified address: {@code host} (any port) or {@code host:port}, comma-separated. The host of the
+         * global URL is always allowed.
+         */
+        Optional<List<String>> allowedHosts();
+
+        /**
+         * Whether callbacks may go to loopback addresses (127.0.0.0/8, ::1) without being listed in
+         * {@code allowed-hosts}: true in dev and test (local receivers), false in production.
+         */
+        @WithDefault("false")
+        boolean allowLoopback();
 
         /** How long an undelivered event is retried before it is kept as dead. */
         @WithDefault("PT24H")

@@ -123,9 +123,12 @@ public final class GatewayConfigValidator {
             if (config.webhook().verifyToken().map(String::isBlank).orElse(true)) {
                 problems.add("gateway.webhook.verify-token is required in production for Meta's verification handshake");
             }
-            if (config.callbacks().url().isPresent() && config.callbacks().secret().map(String::isBlank).orElse(true)) {
-                problems.add(
-                        "gateway.callbacks.secret is required when gateway.callbacks.url is set: callbacks are always signed");
+            if ((callbacks.url().isPresent() || callbacks.perMessageUrls())
+                    && callbacks.secret().map(String::isBlank).orElse(true)) {
+                problems.add("gateway.callbacks.secret is required in production: callbacks are always signed, and they "
+                        + "can be sent (" + (callbacks.url().isPresent() ? "gateway.callbacks.url is set"
+                                : "messages may give a callbackUrl; gateway.callbacks.per-message-urls=false turns that off")
+                        + ")");
             }
         }
         return problems;

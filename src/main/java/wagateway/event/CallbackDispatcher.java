@@ -193,7 +193,7 @@ public class CallbackDispatcher {
     private final AtomicInteger peakInFlight = new AtomicInteger();
 
     CallbackDispatcher(Pool pool, Vertx vertx, CallbackSigner signer, CallbackMetrics metrics, GatewayConfig config,
-            Clock clock) {
+            Clock clock, CallbackAddresses addresses) {
         this.pool = pool;
         this.vertx = vertx;
         this.signer = signer;
@@ -201,7 +201,8 @@ public class CallbackDispatcher {
         this.config = config.callbacks();
         this.backoff = new Backoff(this.config.retryInitialBackoff(), this.config.retryMaxBackoff());
         this.clock = clock;
-        this.http = new CallbackHttp(vertx.getDelegate(), this.config.timeout(), this.config.maxConcurrencyPerDestination());
+        this.http = new CallbackHttp(vertx.getDelegate(), this.config.timeout(), this.config.maxConcurrencyPerDestination(),
+                addresses);
         this.destinations = new CallbackDestinations<>(this.config.maxConcurrencyPerDestination(),
                 this.config.destinationInitialBackoff(), this.config.destinationMaxBackoff(), System::nanoTime,
                 Claimed::startBy);
@@ -374,7 +375,13 @@ public class CallbackDispatcher {
             headers.put("User-Agent", USER_AGENT);
             headers.put(EVENT_ID_HEADER, String.valueOf(event.id()));
             headers.put(EVENT_TYPE_HEADER, event.type());
-            signer.sign(body.getBytes()).ifPresent(signature -> headers.put(CallbackSigner.HEADER, signature));
+            var signature = signer.sign(body.getBytes());
+            if (signature.isEmpty()) { // production cannot start without a secret; elsewhere nothing goes out unsigned
+                ended(claimed, Future.failedFuture(new IllegalStateException(
+                        "not sent: gateway.callbacks.secret is not set, and callbacks are always signed")));
+                return;
+            }
+            headers.put(CallbackSigner.HEADER, signature.get());
             http.post(event.url(), headers, body).onComplete(answer -> ended(claimed, answer));
         } catch (RuntimeException e) { // never leaves the event claimed in memory
             ended(claimed, Future.failedFuture(e));

@@ -1,5 +1,8 @@
 package wagateway.event;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -18,13 +21,15 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * The HTTP side of callbacks: one client, created here and nowhere else, with a keep-alive pool per destination
- * sized for {@code gateway.callbacks.max-concurrency-per-destination}, redirects not followed. This is the place
- * to plug an address check or a resolver (e.g. refusing loopback or private addresses, checked again on each
- * new connection against DNS rebinding: the builder's {@code withConnectHandler} sees every connection's
- * remote address before a request goes on it).
+ * sized for {@code gateway.callbacks.max-concurrency-per-destination}, redirects not followed (a 3xx is a failed
+ * attempt: a redirect could lead anywhere). Every POST first asks {@link CallbackAddresses} where it may go: a
+ * host that is not allowed fails the attempt without a connection ({@link CallbackAddresses.NotAllowed}), and
+ * a name is connected to at the address that was checked (the request keeps the name in its Host header and
+ * for TLS), so a name that resolves elsewhere meanwhile (DNS rebinding) cannot slip through.
  *
  * <p>
  * {@link #post} bounds the whole exchange by {@code gateway.callbacks.timeout}: waiting for a connection,
@@ -41,6 +46,7 @@ final class CallbackHttp {
     private final Vertx vertx;
     private final HttpClient client;
     private final long timeoutMillis;
+    private final CallbackAddresses addresses;
 
     /** An answer read to its end (or to {@link #MAX_BODY_BYTES}). */
     record Answer(int status) {
@@ -49,8 +55,9 @@ final class CallbackHttp {
         }
     }
 
-    CallbackHttp(Vertx vertx, Duration timeout, int connectionsPerDestination) {
+    CallbackHttp(Vertx vertx, Duration timeout, int connectionsPerDestination, CallbackAddresses addresses) {
         this.vertx = vertx;
+        this.addresses = addresses;
         this.timeoutMillis = Math.max(1, timeout.toMillis());
         HttpClientOptions options = new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -91,14 +98,34 @@ final class CallbackHttp {
         });
         result.future().onComplete(done -> vertx.cancelTimer(timer));
         RequestOptions options;
+        URI uri;
         try {
             options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setFollowRedirects(false);
+            uri = URI.create(url);
         } catch (RuntimeException e) { // not a URL the client understands
             result.tryFail(e);
             return result.future();
         }
         MultiMap all = MultiMap.caseInsensitiveMultiMap().addAll(headers);
         options.setHeaders(all);
+        addresses.check(uri).onComplete(checked -> {
+            if (checked.failed()) {
+                result.tryFail(checked.cause());
+            } else if (!checked.result().allowed()) {
+                result.tryFail(new CallbackAddresses.NotAllowed());
+            } else if (!result.future().isComplete()) { // not timed out while resolving
+                InetAddress address = checked.result().address();
+                if (address != null) { // connect to the address that was checked, not to a fresh lookup
+                    options.setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, options.getPort())));
+                }
+                send(options, body, sent, status, result);
+            }
+        });
+        return result.future();
+    }
+
+    private void send(RequestOptions options, Buffer body, AtomicReference<HttpClientRequest> sent,
+            AtomicReference<Integer> status, Promise<Answer> result) {
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
                 result.tryFail(connected.cause());
@@ -118,7 +145,6 @@ final class CallbackHttp {
                 }
             });
         });
-        return result.future();
     }
 
     /** Reads the answer's body to its end or to the cap, then completes with the status. */

@@ -22,7 +22,7 @@ public class CallbackSigner {
     CallbackSigner(GatewayConfig config) {
         this.secret = config.callbacks().secret().filter(s -> !s.isBlank());
         if (secret.isEmpty()) {
-            Log.warn("gateway.callbacks.secret is not set: callbacks go out unsigned");
+            Log.warn("gateway.callbacks.secret is not set: no callback is sent (each attempt fails) until it is");
         }
     }
 

@@ -3,6 +3,7 @@ package wagateway.message;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import wagateway.config.GatewayConfig;
+import wagateway.event.CallbackAddresses;
 import wagateway.policy.MessagePolicy;
 import wagateway.policy.OutboundFacts;
 import wagateway.policy.PolicyDecision;
@@ -58,14 +60,16 @@ public class MessageIntakeService {
     private final MeterRegistry metrics;
     private final QueueSignal signal;
     private final AcceptGroups groups;
+    private final CallbackAddresses callbackAddresses;
     /** Accepted messages by type: looked up once per type, not per request. */
     private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
 
     MessageIntakeService(QueueSignal signal, MessageRequestValidator validator, MessageRepository repository,
             RecipientRepository recipients,
             MessageTimeline timeline, Pool pool, Clock clock, ObjectMapper mapper, GatewayConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, CallbackAddresses callbackAddresses) {
         this.signal = signal;
+        this.callbackAddresses = callbackAddresses;
         this.validator = validator;
         this.repository = repository;
         this.recipients = recipients;
@@ -98,6 +102,15 @@ public class MessageIntakeService {
             return Uni.createFrom().failure(new ProblemException(problem(result)));
         }
         NewMessage message = result.message();
+        if (message.callbackUrl() == null) {
+            return insert(message, caller, idempotencyKey, hash);
+        }
+        return callbackAddresses.refusal(message.callbackUrl()).chain(refusal -> refusal.isPresent()
+                ? Uni.createFrom().failure(new ProblemException(callbackRefused(refusal.get())))
+                : insert(message, caller, idempotencyKey, hash));
+    }
+
+    private Uni<Accepted> insert(NewMessage message, String caller, String idempotencyKey, String hash) {
         return groups.submit(message).chain(outcome -> {
             if (outcome instanceof AcceptGroups.Result.Refused refused) {
                 metrics.counter("wagateway_messages_refused_total", "reason", refused.reason()).increment();
@@ -158,6 +171,39 @@ public class MessageIntakeService {
         if (valid.isEmpty()) {
             return Uni.createFrom().item(List.of(results));
         }
+        return callbackRefusals(valid).chain(refusedUrls -> {
+            for (int k = valid.size() - 1; k >= 0; k--) {
+                String url = valid.get(k).callbackUrl();
+                String refusal = url == null ? null : refusedUrls.get(url);
+                if (refusal != null) {
+                    int index = validIndex.get(k);
+                    results[index] = new BatchItemResult(index, 422, null, callbackRefused(refusal));
+                    valid.remove(k);
+                    validIndex.remove(k);
+                }
+            }
+            return valid.isEmpty() ? Uni.createFrom().item(List.of(results)) : insertBatch(valid, validIndex, results);
+        });
+    }
+
+    /** The batch's distinct callback URLs that are refused, each checked once and all at the same time. */
+    private Uni<Map<String, String>> callbackRefusals(List<NewMessage> messages) {
+        List<String> urls = messages.stream().map(NewMessage::callbackUrl).filter(u -> u != null).distinct().toList();
+        if (urls.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Uni.join().all(urls.stream().map(callbackAddresses::refusal).toList()).andFailFast().map(refusals -> {
+            Map<String, String> refused = new HashMap<>();
+            for (int i = 0; i < urls.size(); i++) {
+                String url = urls.get(i);
+                refusals.get(i).ifPresent(reason -> refused.put(url, reason));
+            }
+            return refused;
+        });
+    }
+
+    private Uni<List<BatchItemResult>> insertBatch(List<NewMessage> valid, List<Integer> validIndex,
+            BatchItemResult[] results) {
         return earlyRefusal(valid).chain(refusals -> {
             List<NewMessage> toInsert = new ArrayList<>();
             for (int k = 0; k < valid.size(); k++) {
@@ -269,6 +315,12 @@ public class MessageIntakeService {
         var refusal = result.refusal();
         return new Problem("policy-refused", "Unprocessable Content", 422, refusal.detail(),
                 List.of(new FieldError(refusal.field(), refusal.detail()))).with("reason", refusal.reason());
+    }
+
+    /** 422: the callbackUrl points at an address callbacks may not go to. */
+    static Problem callbackRefused(String detail) {
+        return problem(new MessageRequestValidator.Result(null, List.of(), new MessageRequestValidator.Refusal(
+                MessageRequestValidator.CALLBACK_ADDRESS_NOT_ALLOWED, "callbackUrl", detail)));
     }
 
     static Problem invalid(List<FieldError> errors) {

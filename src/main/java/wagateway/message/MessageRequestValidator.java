@@ -37,6 +37,10 @@ public class MessageRequestValidator {
     static final int MAX_METADATA_VALUE = 512;
     static final int MAX_REPLY_TO = 256;
     static final int MAX_CALLBACK_URL = 2048;
+    /** 422 reason: a callbackUrl where per-message callback URLs are switched off. */
+    public static final String CALLBACK_URLS_OFF = "callback_url_not_accepted";
+    /** 422 reason: a callbackUrl whose host is (or resolves to) a loopback, private, link-local… address. */
+    public static final String CALLBACK_ADDRESS_NOT_ALLOWED = "callback_address_not_allowed";
     static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(30);
     /** The longest a message may wait to be sent once due: past it, no business still wants it sent. */
     static final Duration MAX_TTL = Duration.ofDays(30);
@@ -138,6 +142,9 @@ public class MessageRequestValidator {
 
         if (request.callbackUrl() != null && !isHttpUrl(request.callbackUrl(), MAX_CALLBACK_URL)) {
             errors.add(new FieldError("callbackUrl", "must be an absolute http(s) URL"));
+        } else if (request.callbackUrl() != null && !config.callbacks().perMessageUrls() && refusal == null) {
+            refusal = new Refusal(CALLBACK_URLS_OFF, "callbackUrl", "this gateway sends events only to its own "
+                    + "callback URL (gateway.callbacks.per-message-urls=false): leave callbackUrl out");
         }
         metadata(request.metadata(), errors);
 

@@ -1,6 +1,7 @@
 package wagateway.config;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ class GatewayConfigValidatorTest {
         p.put("gateway.senders.main.access-token", "token");
         p.put("gateway.webhook.verify-token", "v");
         p.put("gateway.webhook.app-secret", "s");
+        p.put("gateway.callbacks.secret", "cs");
         return p;
     }
 
@@ -68,6 +70,44 @@ class GatewayConfigValidatorTest {
     }
 
     @Test
+    void productionNeedsTheCallbackSecretWheneverCallbacksCanBeSent() {
+        // per-message callback URLs are on by default: callbacks can be sent even without a global URL
+        Map<String, String> p = valid();
+        p.remove("gateway.callbacks.secret");
+        List<String> problems = GatewayConfigValidator.problems(build(p), true);
+        assertThat(problems).singleElement().asString().contains("gateway.callbacks.secret",
+                "gateway.callbacks.per-message-urls=false");
+        assertThat(GatewayConfigValidator.problems(build(p), false)).isEmpty();
+
+        Map<String, String> global = new HashMap<>(p);
+        global.put("gateway.callbacks.per-message-urls", "false");
+        global.put("gateway.callbacks.url", "https://crm.example.com/events");
+        assertThat(GatewayConfigValidator.problems(build(global), true)).singleElement().asString()
+                .contains("gateway.callbacks.secret", "gateway.callbacks.url is set");
+
+        Map<String, String> none = new HashMap<>(p);
+        none.put("gateway.callbacks.per-message-urls", "false");
+        assertThat(GatewayConfigValidator.problems(build(none), true)).as("no callback can be sent").isEmpty();
+
+        Map<String, String> signed = new HashMap<>(p);
+        signed.put("gateway.callbacks.secret", "   ");
+        assertThat(GatewayConfigValidator.problems(build(signed), true)).as("a blank secret is none").hasSize(1);
+        signed.put("gateway.callbacks.secret", "s3cret");
+        assertThat(GatewayConfigValidator.problems(build(signed), true)).isEmpty();
+    }
+
+    @Test
+    void callbackAddressSettingsDefaultToProductionsStrictness() {
+        GatewayConfig config = build(valid());
+        assertThat(config.callbacks().perMessageUrls()).isTrue();
+        assertThat(config.callbacks().allowLoopback()).isFalse();
+        assertThat(config.callbacks().allowedHosts()).isEmpty();
+        Map<String, String> p = valid();
+        p.put("gateway.callbacks.allowed-hosts", "crm.internal,10.0.0.5:8443");
+        assertThat(build(p).callbacks().allowedHosts()).hasValue(List.of("crm.internal", "10.0.0.5:8443"));
+    }
+
+    @Test
     void mediaDefaultsFollowMetaAndAZeroRetentionIsRefused() {
         GatewayConfig defaults = build(valid());
         assertThat(defaults.media().inboundRetention()).hasDays(7);
@@ -100,6 +140,7 @@ class GatewayConfigValidatorTest {
     @Test
     void callbacksNeedASecretInProduction() {
         Map<String, String> p = valid();
+        p.remove("gateway.callbacks.secret");
         p.put("gateway.callbacks.url", "https://example.com/hooks");
         assertThat(GatewayConfigValidator.problems(build(p), true))
                 .anySatisfy(problem -> assertThat(problem).contains("gateway.callbacks.secret"));

@@ -87,6 +87,7 @@ class GracefulShutdownIT {
         env.put("GATEWAY_SENDERS_MAIN_ACCESS_TOKEN", "it-token");
         env.put("GATEWAY_WEBHOOK_APP_SECRET", "it-secret");
         env.put("GATEWAY_WEBHOOK_VERIFY_TOKEN", "it-verify");
+        env.put("GATEWAY_CALLBACKS_SECRET", "it-callback-secret");
         env.put("GATEWAY_CLOUD_API_BASE_URL", simulator.url() + "/sandbox/graph");
         env.put("GATEWAY_DISPATCH_BATCH_SIZE", "10");
         env.put("GATEWAY_MESSAGING_LIMIT_DAILY_UNIQUE_RECIPIENTS", "0");

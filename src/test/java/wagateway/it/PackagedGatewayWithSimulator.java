@@ -54,6 +54,7 @@ public class PackagedGatewayWithSimulator implements QuarkusTestResourceLifecycl
         gateway.put("gateway.senders.main.access-token", ACCESS_TOKEN);
         gateway.put("gateway.webhook.app-secret", APP_SECRET);
         gateway.put("gateway.webhook.verify-token", "it-verify-token");
+        gateway.put("gateway.callbacks.secret", "it-callback-secret"); // production needs it (callbacks can be sent)
         gateway.put("gateway.cloud-api.base-url", simulator.url() + "/sandbox/graph");
         // the jar's management interface on a free port of this run (health, metrics: testsupport.Management)
         gateway.put("quarkus.management.port", String.valueOf(Management.port()));
