@@ -87,6 +87,14 @@ public interface GatewayConfig {
          */
         @WithDefault("PT30S")
         Duration bodyTimeout();
+
+        /**
+         * Most bytes of request bodies held while they arrive, all requests together. A body past its first
+         * 64 KiB that would go over it is refused with 503 (Retry-After); smaller bodies always pass. Keeps many
+         * large bodies arriving at once (each within its route's limit) from filling the heap.
+         */
+        @WithDefault("67108864")
+        long maxBufferedBodyBytes();
     }
 
     interface CloudApi {

@@ -78,6 +78,9 @@ public final class GatewayConfigValidator {
                 break;
             }
         }
+        if (config.http().maxBufferedBodyBytes() < 1) {
+            problems.add("gateway.http.max-buffered-body-bytes must be at least 1");
+        }
         if (config.http().bodyTimeout().toMillis() < 1) {
             problems.add("gateway.http.body-timeout must be a positive duration, was " + config.http().bodyTimeout());
         }

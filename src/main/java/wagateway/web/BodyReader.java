@@ -25,14 +25,16 @@ final class BodyReader {
     private final long limit;
     private final long timeoutMillis;
     private final BiConsumer<RoutingContext, Buffer> handOver;
+    private final BodyBudget budget;
     private List<Buffer> chunks = new ArrayList<>();
     private long received;
     private long timer = -1;
     private boolean finished;
 
     BodyReader(Vertx vertx, RoutingContext rc, long limit, long timeoutMillis,
-            BiConsumer<RoutingContext, Buffer> handOver) {
+            BodyBudget budget, BiConsumer<RoutingContext, Buffer> handOver) {
         this.handOver = handOver;
+        this.budget = budget;
         this.vertx = vertx;
         this.rc = rc;
         this.limit = limit;
@@ -62,11 +64,15 @@ final class BodyReader {
         if (finished) {
             return; // refused already: what still arrives is dropped
         }
-        received += chunk.length();
-        if (received > limit) {
+        if (received + chunk.length() > limit) {
             fail(413, "Content Too Large", "The body exceeds " + limit + " bytes");
             return;
         }
+        if (!budget.take(chunk.length(), received)) {
+            fail(503, "Service Unavailable", "Too many large bodies are arriving at once; retry shortly");
+            return;
+        }
+        received += chunk.length();
         chunks.add(chunk.copy()); // the chunk's memory goes back to the pool after this call
     }
 
@@ -93,6 +99,9 @@ final class BodyReader {
 
     /** Drops the buffered bytes and the timer; later events find the body finished. */
     private void release() {
+        if (!finished) {
+            budget.giveBack(received);
+        }
         finished = true;
         chunks = null;
         if (timer != -1) {
@@ -118,6 +127,9 @@ final class BodyReader {
         HttpServerRequest request = rc.request();
         boolean http2 = request.version() == HttpVersion.HTTP_2;
         response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        if (status == 503) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+        }
         String json = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status + ",\"detail\":\""
                 + detail + "\"}";
         if (http2) {

@@ -53,6 +53,7 @@ public class BodySizeLimit {
     private final long webhookMaxBytes;
     private final long mediaMaxBytes;
     private final long timeoutMillis;
+    private final BodyBudget budget;
     /** HTTP/2 bodies read and routed again, by their response, until this filter meets them again. */
     private final Map<HttpServerResponse, Buffer> routedAgain = new ConcurrentHashMap<>();
     private Router router;
@@ -64,6 +65,7 @@ public class BodySizeLimit {
         this.webhookMaxBytes = config.webhook().maxBodyBytes();
         this.mediaMaxBytes = MediaLimits.largestMax() + MULTIPART_OVERHEAD;
         this.timeoutMillis = config.http().bodyTimeout().toMillis();
+        this.budget = new BodyBudget(config.http().maxBufferedBodyBytes());
     }
 
     void register(@Observes Filters filters) {
@@ -93,7 +95,7 @@ public class BodySizeLimit {
             rc.next();
             return;
         }
-        new BodyReader(vertx, rc, limit, timeoutMillis, this::handOver).read();
+        new BodyReader(vertx, rc, limit, timeoutMillis, budget, this::handOver).read();
     }
 
     /** Passes a body read in full to the routes after this filter. */
