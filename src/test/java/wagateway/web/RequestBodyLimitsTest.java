@@ -103,6 +103,15 @@ class RequestBodyLimitsTest {
     }
 
     @Test
+    void aBatchItemOverASingleMessagesLimitIs413ForThatItemAlone() throws Exception {
+        String message = message(TestDb.freshPhone());
+        String big = message.replace("\"hi\"", "\"" + "x".repeat(300 * 1024) + "\"");
+        Answer answer = send(h2c, "/v1/messages/batch", "{\"messages\":[" + message + "," + big + "]}", null);
+        assertThat(answer.status).as(answer.body).isEqualTo(202);
+        assertThat(answer.body).contains("\"accepted\":1").contains("\"status\":413");
+    }
+
+    @Test
     void aMessageOverTheApiLimitIs413() throws Exception {
         Answer answer = send(h2c, "/v1/messages", emptyObjects(300 * 1024), null);
         assertThat(answer.status).isEqualTo(413);
