@@ -3,11 +3,12 @@
 # separate processes, on a PostgreSQL cluster of its own, through five scenarios. Each prints what it
 # observed and checks what must hold; the script exits 1 when any check fails.
 #
-#   bench/resilience.sh                                   # all scenarios, about 4 minutes
+#   bench/resilience.sh                                   # all scenarios, about 5 minutes
 #   RESILIENCE_SCENARIOS=storms,replicas bench/resilience.sh
 #
 # Scenarios: kill9 (kill -9 under load, restart), pg-restart (PostgreSQL restarted under load),
 # storms (5xx bursts, 130429, resets, timeouts), floods (duplicate and shuffled webhooks),
+# hostile (the shipped 256 MB heap under trickling and oversized bodies: honest requests keep working),
 # replicas (two gateways on one database, one of them stopped mid-load).
 #
 # The suite starts a throwaway PostgreSQL cluster (initdb, port 55432, deleted on exit) so that restarting
@@ -17,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OUT=target/resilience
-SCENARIOS=${RESILIENCE_SCENARIOS:-kill9,pg-restart,storms,floods,replicas}
+SCENARIOS=${RESILIENCE_SCENARIOS:-kill9,pg-restart,storms,floods,hostile,replicas}
 scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
 GW_PORT=${RESILIENCE_GATEWAY_PORT:-18180}
 GW2_PORT=$((GW_PORT + 1))
@@ -104,7 +105,7 @@ start_gateway() { # port [extra env assignments...]
     GATEWAY_WEBHOOK_VERIFY_TOKEN=resilience-verify GATEWAY_CALLBACKS_SECRET=resilience-callback-secret \
     GATEWAY_MESSAGING_LIMIT_DAILY_UNIQUE_RECIPIENTS=0 GATEWAY_PAIR_RATE_MIN_INTERVAL=PT0S GATEWAY_DISPATCH_LEASE=PT30S \
     GATEWAY_DISPATCH_RETRY_INITIAL_BACKOFF=PT0.2S GATEWAY_DISPATCH_RETRY_MAX_BACKOFF=PT2S \
-    "$@" "$JAVA" -jar target/quarkus-app/quarkus-run.jar >>"$OUT/gateway-$port.log" 2>&1 &
+    "$@" "$JAVA" ${GW_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >>"$OUT/gateway-$port.log" 2>&1 &
     GW_PID=$!
     PIDS+=("$GW_PID")
     wait_ready "$port" UP 120
@@ -268,6 +269,60 @@ if scenario floods; then
     check "every message ends read" "(( not_read == 0 && accepted > 0 ))"
     check "each status once in each timeline" "(( twice_in_timeline == 0 ))"
     check "no duplicate event to the business" "(( twice_to_business == 0 ))"
+fi
+
+# --- hostile bodies on the shipped heap -----------------------------------------------------------------
+if scenario hostile; then
+    CURRENT=hostile
+    # the heap run-java.sh gives the JVM image under kubernetes/base's 512Mi limit (50 %), with its collector
+    log "hostile bodies on a 256 MB heap: trickling unsigned webhooks, {},{},… batches; honest requests meanwhile"
+    kill "$GW_PID" 2>/dev/null; wait "$GW_PID" 2>/dev/null || true
+    GW_JAVA_OPTS="-Xmx256m -XX:+UseParallelGC" start_gateway "$GW_PORT"
+    clear_messages
+    HOSTILE="python3 bench/hostile.py"
+    WEBHOOK='{"object":"whatsapp_business_account","entry":[]}'
+    later=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+    MESSAGE='{"to":"+5511900000001","type":"text","text":{"body":"hostile"},"sendAt":"'$later'"}'
+    # 50 unsigned webhook bodies of up to 10 MiB, 3 MiB at once (under the 4 MiB limit, held), then a trickle
+    $HOSTILE trickle "$GW_PORT" /webhooks/whatsapp 50 3145728 >"$OUT/hostile-trickle.json" &
+    TRICKLE=$!
+    sleep 5
+    honest_webhooks=$($HOSTILE honest "$GW_PORT" /webhooks/whatsapp 50 "$WEBHOOK" "$SECRET")
+    ready_while_trickling=$(ready_state "$GW_PORT")
+    wait "$TRICKLE" || true
+    observe "50 trickling unsigned webhooks ended with $(cat "$OUT/hostile-trickle.json"); 50 honest meanwhile: $honest_webhooks; readiness: $ready_while_trickling"
+    check "the 50 honest webhooks all answered 200 within 5 s" \
+        "[[ \$(jq -r '.statuses[\"200\"] // 0' <<<'$honest_webhooks') == 50 ]] && jq -e '.max_seconds < 5' <<<'$honest_webhooks' >/dev/null"
+    check "every trickling webhook was refused (408, 413 or 503), none held" \
+        "jq -e '[.statuses | to_entries[] | select(.key != \"408\" and .key != \"413\" and .key != \"503\") | .value] | add // 0 | . == 0' $OUT/hostile-trickle.json >/dev/null"
+    check "the gateway stayed ready" "[[ $ready_while_trickling == UP && \$(ready_state $GW_PORT) == UP ]]"
+    # 50 authenticated {},{},… batches at once: 9 MiB (over the 8 MiB limit) and just under 8 MiB
+    $HOSTILE burst "$GW_PORT" /v1/messages/batch 25 9437184 "$KEY" >"$OUT/hostile-over.json" &
+    OVER=$!
+    $HOSTILE burst "$GW_PORT" /v1/messages/batch 25 8388000 "$KEY" >"$OUT/hostile-under.json" &
+    UNDER=$!
+    sleep 1
+    honest_batches=$($HOSTILE honest "$GW_PORT" /v1/messages/batch 50 '{"messages":['"$MESSAGE"']}' "$KEY")
+    wait "$OVER" || true; wait "$UNDER" || true
+    observe "{},{},… batches: 9 MiB $(cat "$OUT/hostile-over.json"), under 8 MiB $(cat "$OUT/hostile-under.json"); 50 honest meanwhile: $honest_batches"
+    check "the 50 honest batches all answered 202 within 5 s" \
+        "[[ \$(jq -r '.statuses[\"202\"] // 0' <<<'$honest_batches') == 50 ]] && jq -e '.max_seconds < 5' <<<'$honest_batches' >/dev/null"
+    check "no {},{},… batch answered 500" "! grep -q '\"500\"' $OUT/hostile-over.json $OUT/hostile-under.json"
+    check "the gateway stayed ready" "[[ \$(ready_state $GW_PORT) == UP ]]"
+    # chunked (no Content-Length), as a proxy that forwards HTTP/2 downstream as HTTP/1.1 sends it
+    chunked() { # method path body [header]
+        curl -s -o /dev/null -w '%{http_code}' -X "$1" "http://localhost:$GW_PORT$2" -H 'Transfer-Encoding: chunked' \
+            -H 'Content-Type: application/json' -H "Authorization: Bearer $KEY" ${4:+-H "$4"} --data-binary "$3"
+    }
+    signature="X-Hub-Signature-256: sha256=$(python3 -c 'import hmac, hashlib, sys
+print(hmac.new(sys.argv[1].encode(), sys.argv[2].encode(), hashlib.sha256).hexdigest())' "$SECRET" "$WEBHOOK")"
+    routes="messages $(chunked POST /v1/messages "$MESSAGE") batch $(chunked POST /v1/messages/batch '{"messages":['"$MESSAGE"']}')"
+    routes="$routes webhook $(chunked POST /webhooks/whatsapp "$WEBHOOK" "$signature")"
+    routes="$routes consent $(chunked PUT /v1/contacts/%2B5511900000002/consent '{"status":"opted_in","source":"hostile"}')"
+    observe "chunked honest requests: $routes"
+    check "a chunked honest request works on every route" "[[ '$routes' == 'messages 202 batch 202 webhook 200 consent 200' ]]"
+    oom=$(grep -c OutOfMemoryError "$OUT/gateway-$GW_PORT.log" || true)
+    check "no OutOfMemoryError" "(( oom == 0 ))"
 fi
 
 # --- two replicas on one database ------------------------------------------------------------------------

@@ -18,6 +18,9 @@ public interface GatewayConfig {
     /** API authentication for {@code /v1}. */
     Api api();
 
+    /** Request bodies on every route: how long they may take to arrive. */
+    Http http();
+
     /** Where and how the WhatsApp Cloud API is reached. */
     CloudApi cloudApi();
 
@@ -68,11 +71,33 @@ public interface GatewayConfig {
         Optional<List<String>> keys();
 
         /**
-         * Largest request body in bytes (413 above it), except media uploads, whose limit follows the Cloud API's
-         * largest type (100 MiB documents) plus multipart overhead.
+         * Largest request body in bytes on {@code /v1} (413 above it), except the batch and media uploads (whose
+         * limit follows the Cloud API's largest type, 100 MiB documents, plus multipart overhead). A message needs
+         * kilobytes; this also bounds each item of a batch.
          */
-        @WithDefault("10485760")
+        @WithDefault("262144")
         long maxBodyBytes();
+
+        /** Largest body of {@code POST /v1/messages/batch} in bytes (413 above it). */
+        @WithDefault("8388608")
+        long maxBatchBodyBytes();
+    }
+
+    interface Http {
+        /**
+         * Longest time a request body may take to arrive, from the headers to its last byte (408 after it, and
+         * the connection closed or the HTTP/2 stream reset). Media uploads are not held to it.
+         */
+        @WithDefault("PT30S")
+        Duration bodyTimeout();
+
+        /**
+         * Most bytes of request bodies held while they arrive, all requests together. A body past its first
+         * 64 KiB that would go over it is refused with 503 (Retry-After); smaller bodies always pass. Keeps many
+         * large bodies arriving at once (each within its route's limit) from filling the heap.
+         */
+        @WithDefault("67108864")
+        long maxBufferedBodyBytes();
     }
 
     interface CloudApi {
@@ -119,6 +144,13 @@ public interface GatewayConfig {
 
         /** App secret that signs Meta's webhooks (X-Hub-Signature-256). Never logged. */
         Optional<String> appSecret();
+
+        /**
+         * Largest webhook body in bytes (413 above it). It is read whole before its signature can be checked, so
+         * it is bounded apart from the API; Meta's deliveries are a few kilobytes.
+         */
+        @WithDefault("4194304")
+        long maxBodyBytes();
 
         /**
          * How often stored webhooks still pending are applied again (normally a drain starts right after one

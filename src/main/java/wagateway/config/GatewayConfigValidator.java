@@ -18,6 +18,9 @@ public final class GatewayConfigValidator {
     }
 
     /** @return one human sentence per problem; empty when the configuration is usable */
+    /** quarkus.rest.input-buffer-size: a body read in full is handed to Quarkus REST in one buffer of at most this. */
+    static final long MAX_BODY_BYTES = 101L * 1024 * 1024;
+
     public static List<String> problems(GatewayConfig config, boolean production) {
         List<String> problems = new ArrayList<>();
         Map<String, GatewayConfig.Sender> senders = config.senders();
@@ -65,6 +68,21 @@ public final class GatewayConfigValidator {
         if (notPositive(config.media().inboundRetention()) || notPositive(config.media().uploadRetention())
                 || notPositive(config.media().transferIdleTimeout())) {
             problems.add("gateway.media.inbound-retention, upload-retention and transfer-idle-timeout must be positive");
+        }
+        for (long limit : new long[] { config.api().maxBodyBytes(), config.api().maxBatchBodyBytes(),
+                config.webhook().maxBodyBytes() }) {
+            if (limit < 1 || limit > MAX_BODY_BYTES) {
+                problems.add("gateway.api.max-body-bytes, gateway.api.max-batch-body-bytes and "
+                        + "gateway.webhook.max-body-bytes must be between 1 and " + MAX_BODY_BYTES
+                        + " (quarkus.rest.input-buffer-size), was " + limit);
+                break;
+            }
+        }
+        if (config.http().maxBufferedBodyBytes() < 1) {
+            problems.add("gateway.http.max-buffered-body-bytes must be at least 1");
+        }
+        if (config.http().bodyTimeout().toMillis() < 1) {
+            problems.add("gateway.http.body-timeout must be a positive duration, was " + config.http().bodyTimeout());
         }
         GatewayConfig.Events events = config.events();
         if (events.pollInterval().toMillis() < 1 || events.keepAlive().toMillis() < 1) {

@@ -146,10 +146,14 @@ public class MessageIntakeService {
         List<NewMessage> valid = new ArrayList<>();
         List<Integer> validIndex = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i);
             SendMessageRequest request;
             try {
-                request = mapper.treeToValue(item, SendMessageRequest.class);
+                // parsed here, one at a time: a batch's items are not all trees at once
+                request = mapper.treeToValue(items.get(i), SendMessageRequest.class);
+            } catch (BatchItems.TooLarge e) {
+                results[i] = new BatchItemResult(i, 413, null, Problem.of("item-too-large", "Content Too Large", 413,
+                        "The message exceeds " + e.maxBytes + " bytes"));
+                continue;
             } catch (JsonMappingException e) {
                 results[i] = new BatchItemResult(i, 400, null, invalid(List.of(new FieldError(
                         JsonPaths.of(e), e.getOriginalMessage()))));

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
+import wagateway.config.GatewayConfig;
 import wagateway.support.Hmac;
 import wagateway.web.ApiKeyFilter;
 import wagateway.web.JsonPaths;
@@ -48,8 +49,12 @@ public class MessageResource {
     private final MessageIntakeService intake;
     private final MessageRepository repository;
     private final ObjectMapper mapper;
+    /** A batch item is a message: held to a single message's limit. */
+    private final long maxItemBytes;
 
-    MessageResource(MessageIntakeService intake, MessageRepository repository, ObjectMapper mapper) {
+    MessageResource(MessageIntakeService intake, MessageRepository repository, ObjectMapper mapper,
+            GatewayConfig config) {
+        this.maxItemBytes = config.api().maxBodyBytes();
         this.intake = intake;
         this.repository = repository;
         this.mapper = mapper;
@@ -75,33 +80,22 @@ public class MessageResource {
                         .location(URI.create("/v1/messages/" + accepted.message().id())).build());
     }
 
-    /** Batch request: {@code {"messages": [ ... ]}}. */
-    @RegisterForReflection
-    public record BatchRequest(List<JsonNode> messages) {
-    }
-
     /** Batch answer: one result per item, in request order. */
     @RegisterForReflection
     public record BatchResponse(int accepted, int rejected, List<MessageIntakeService.BatchItemResult> results) {
     }
 
+    /**
+     * Batch request: {@code {"messages": [ ... ]}}, read as bytes and walked item by item ({@link BatchItems}), never
+     * as one JSON tree.
+     */
     @POST
     @Path("/batch")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Accept up to 1,000 messages", description = "Per-item results; one bad item does not fail the others.")
-    public Uni<RestResponse<BatchResponse>> batch(BatchRequest request,
-            @Context ContainerRequestContext context) {
-        if (request == null || request.messages() == null || request.messages().isEmpty()) {
-            throw new ProblemException(new Problem("validation", "Bad Request", 400, "The request has invalid fields",
-                    List.of(new Problem.FieldError("messages",
-                            "must hold 1 to " + MessageIntakeService.MAX_BATCH + " messages"))));
-        }
-        if (request.messages().size() > MessageIntakeService.MAX_BATCH) {
-            throw new ProblemException(new Problem("validation", "Bad Request", 400, "The request has invalid fields",
-                    List.of(new Problem.FieldError("messages",
-                            "at most " + MessageIntakeService.MAX_BATCH + " messages per batch"))));
-        }
-        return intake.acceptBatch(request.messages(), caller(context)).map(results -> {
+    public Uni<RestResponse<BatchResponse>> batch(byte[] body, @Context ContainerRequestContext context) {
+        BatchItems request = BatchItems.of(mapper, body, maxItemBytes);
+        return intake.acceptBatch(request, caller(context)).map(results -> {
             int accepted = (int) results.stream().filter(r -> r.status() == 202).count();
             return RestResponse.ResponseBuilder.<BatchResponse> create(accepted > 0 ? 202 : 400)
                     .entity(new BatchResponse(accepted, results.size() - accepted, results)).build();

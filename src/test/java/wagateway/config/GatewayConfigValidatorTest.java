@@ -112,7 +112,10 @@ class GatewayConfigValidatorTest {
         GatewayConfig defaults = build(valid());
         assertThat(defaults.media().inboundRetention()).hasDays(7);
         assertThat(defaults.media().uploadRetention()).hasDays(30);
-        assertThat(defaults.api().maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+        assertThat(defaults.api().maxBodyBytes()).isEqualTo(256L * 1024);
+        assertThat(defaults.api().maxBatchBodyBytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(defaults.webhook().maxBodyBytes()).isEqualTo(4L * 1024 * 1024);
+        assertThat(defaults.http().bodyTimeout()).hasSeconds(30);
         Map<String, String> p = valid();
         p.put("gateway.media.inbound-retention", "PT0S");
         assertThat(GatewayConfigValidator.problems(build(p), false))

@@ -44,8 +44,7 @@ class NativeImageReadinessTest {
                 "wagateway.message.MessageView", // endpoint answer
                 "wagateway.message.MessageView$TimelineView", // component
                 "wagateway.message.MessageView$ErrorView",
-                "wagateway.message.MessageResource$BatchRequest", // endpoint body
-                "wagateway.message.MessageResource$BatchResponse",
+                "wagateway.message.MessageResource$BatchResponse", // endpoint answer
                 "wagateway.message.MessageResource$Page",
                 "wagateway.message.MessageIntakeService$BatchItemResult",
                 "wagateway.web.Problem", // exception mappers' answer
