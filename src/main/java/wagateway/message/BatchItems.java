@@ -31,6 +31,15 @@ final class BatchItems extends AbstractList<JsonNode> {
         }
     }
 
+    /**
+     * The most JSON objects and arrays a batch may hold, all items together. Valid items are kept as trees until
+     * they are stored, and a tree costs some 100 bytes a node: without this, 8 MiB of items padded with
+     * {@code {},{},…} inside fields the validation does not look into would be some 240 MB of nodes. A real
+     * message has a few dozen (an interactive list with ten sections of ten rows, some 130), so this leaves room
+     * for 1,000 large ones and bounds the trees to about 10 MB.
+     */
+    static final int MAX_CONTAINERS = 100_000;
+
     private final ObjectMapper mapper;
     private final byte[] body;
     private final long maxItemBytes;
@@ -47,6 +56,7 @@ final class BatchItems extends AbstractList<JsonNode> {
     /** @throws ProblemException 400 for a body that is not {@code {"messages": [...]}} with 1 to 1,000 items */
     static BatchItems of(ObjectMapper mapper, byte[] body, long maxItemBytes) {
         List<Object> items = new ArrayList<>();
+        long containers = 0;
         boolean messages = false;
         if (body != null && body.length > 0) {
             try (JsonParser parser = mapper.getFactory().createParser(body)) {
@@ -72,7 +82,11 @@ final class BatchItems extends AbstractList<JsonNode> {
                         }
                         if (parser.currentToken().isStructStart()) {
                             long start = parser.currentTokenLocation().getByteOffset();
-                            parser.skipChildren();
+                            containers += skipCounting(parser);
+                            if (containers > MAX_CONTAINERS) {
+                                throw invalid("messages",
+                                        "more than " + MAX_CONTAINERS + " JSON objects and arrays in one batch");
+                            }
                             items.add(new long[] { start, parser.currentLocation().getByteOffset() });
                         } else {
                             items.add(parser.readValueAsTree());
@@ -118,6 +132,25 @@ final class BatchItems extends AbstractList<JsonNode> {
     @Override
     public int size() {
         return items.size();
+    }
+
+    /** Skips the object or array the parser is at, as {@code skipChildren} does; answers how many it held, itself included. */
+    private static long skipCounting(JsonParser parser) throws IOException {
+        long count = 1;
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw new IOException("unexpected end of input");
+            }
+            if (token.isStructStart()) {
+                count++;
+                depth++;
+            } else if (token.isStructEnd()) {
+                depth--;
+            }
+        }
+        return count;
     }
 
     private static ProblemException malformed() {

@@ -112,6 +112,22 @@ class RequestBodyLimitsTest {
     }
 
     @Test
+    void aBatchWhoseItemsHoldTooManyObjectsIsRefusedBeforeTheyAreParsed() throws Exception {
+        // 1,000 items the validation accepts, each padded with empty objects where it does not look: together
+        // they would be hundreds of MB of trees on a 256 MB heap
+        String padding = ",\"padding\":[{}" + ",{}".repeat(120) + "]";
+        StringBuilder body = new StringBuilder("{\"messages\":[");
+        for (int i = 0; i < 1000; i++) {
+            String message = message(TestDb.freshPhone());
+            body.append(i == 0 ? "" : ",").append(message, 0, message.length() - 1).append(padding).append('}');
+        }
+        Answer answer = send(http1, "/v1/messages/batch", body.append("]}").toString(), null);
+        assertThat(answer.status).as(answer.body).isEqualTo(400);
+        assertThat(answer.contentType).isEqualTo(Problem.MEDIA_TYPE);
+        assertThat(answer.body).contains("more than 100000 JSON objects and arrays");
+    }
+
+    @Test
     void aMessageOverTheApiLimitIs413() throws Exception {
         Answer answer = send(h2c, "/v1/messages", emptyObjects(300 * 1024), null);
         assertThat(answer.status).isEqualTo(413);
