@@ -169,7 +169,9 @@ public class GraphMediaClient {
             String location = response.getHeader("Location");
             if (response.statusCode() / 100 == 3 && location != null && hops < MAX_REDIRECTS) {
                 String next = URI.create(url).resolve(location).toString();
-                return response.body().compose(drained -> fetch(sender, next, tokenHost, hops + 1));
+                // not drained: a redirect's body could stall as well, and no timeout covers bodies here
+                response.request().reset();
+                return fetch(sender, next, tokenHost, hops + 1);
             }
             response.pause();
             return Future.succeededFuture(response);

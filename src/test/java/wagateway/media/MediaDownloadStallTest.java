@@ -73,7 +73,9 @@ class MediaDownloadStallTest {
         // every stalled download has its upstream connection before the healthy one asks for one
         await().atMost(Duration.ofSeconds(IDLE.toSeconds() - 1)).until(() -> stalledDownloadsInFlight() >= 6);
 
-        HttpResponse<byte[]> ok = client.send(get(healthy), HttpResponse.BodyHandlers.ofByteArray());
+        // bounded: with a pool the stalls fill, it would wait for them forever
+        HttpResponse<byte[]> ok = client.send(HttpRequest.newBuilder(get(healthy), (n, v) -> true).timeout(IDLE).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(ok.body()).startsWith((byte) 0xFF, (byte) 0xD8, (byte) 0xFF);
         assertThat(hanging).as("the stalled downloads are still waiting: the healthy one did not wait for them")

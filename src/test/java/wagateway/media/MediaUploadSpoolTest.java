@@ -116,6 +116,30 @@ class MediaUploadSpoolTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> spooledFiles() == 0);
     }
 
+    /** A caller that goes away mid-body gives its slot back, and its partial file is deleted. */
+    @Test
+    void anUploadAbandonedMidBodyFreesItsSlotAndItsFile() throws Exception {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        String boundary = "b0undary";
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"gone.pdf\"\r\n"
+                + "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n";
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            var out = socket.getOutputStream();
+            out.write(("POST /v1/media HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + KEY
+                    + "\r\nContent-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: 4000000\r\n\r\n"
+                    + head).getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[512 * 1024]);
+            out.flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> spooledBytes() > 0);
+        }
+        // Quarkus leaves the partial file of a broken-off upload: UploadSlots sweeps it once no upload is in flight
+        await().atMost(Duration.ofSeconds(15)).until(() -> spooledFiles() == 0);
+        byte[] small = Arrays.copyOf("%PDF-1.4\n".getBytes(StandardCharsets.US_ASCII), 16 * 1024);
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().auth().oauth2(KEY)
+                .multiPart("file", "after.pdf", small, "application/pdf").post("/v1/media").then().extract()
+                .statusCode() == 201);
+    }
+
     private static Path spool() {
         return Path.of(ConfigProvider.getConfig().getValue("quarkus.http.body.uploads-directory", String.class));
     }
