@@ -120,7 +120,8 @@ public class FakeGraphUploads implements QuarkusTestResourceLifecycleManager {
         }
         try {
             if (mounted) {
-                new ProcessBuilder("umount", spool.toString()).start().waitFor(10, TimeUnit.SECONDS);
+                // lazy: detached even while something still holds the directory, freed when it lets go
+                new ProcessBuilder("umount", "-l", spool.toString()).start().waitFor(10, TimeUnit.SECONDS);
             }
             try (Stream<Path> files = Files.walk(spool)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
