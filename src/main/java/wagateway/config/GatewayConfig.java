@@ -413,6 +413,23 @@ public interface GatewayConfig {
          */
         @WithDefault("PT30S")
         Duration transferIdleTimeout();
+
+        /**
+         * Uploads a replica takes at once (spooling to disk or on their way to the Cloud API); one more is
+         * refused with 503 and {@code Retry-After} before its body is read. Each spools up to
+         * {@code quarkus.http.limits.max-body-size} to {@code quarkus.http.body.uploads-directory}: the volume
+         * under it must hold this many (kubernetes/ sizes /tmp for it). 0 refuses every upload.
+         */
+        @WithDefault("2")
+        int maxConcurrentUploads();
+
+        /** Connections per host for media downloads (the lookaside host): stalled downloads cannot starve the rest. */
+        @WithDefault("64")
+        int downloadConnections();
+
+        /** Connections for the small Graph media calls (describe, delete); uploads have a pool of their own. */
+        @WithDefault("16")
+        int graphConnections();
     }
 
     interface Operations {

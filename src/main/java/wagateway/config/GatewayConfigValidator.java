@@ -84,6 +84,11 @@ public final class GatewayConfigValidator {
         if (config.http().bodyTimeout().toMillis() < 1) {
             problems.add("gateway.http.body-timeout must be a positive duration, was " + config.http().bodyTimeout());
         }
+        if (config.media().maxConcurrentUploads() < 0 || config.media().downloadConnections() < 1
+                || config.media().graphConnections() < 1) {
+            problems.add("gateway.media.max-concurrent-uploads must be 0 or more, download-connections and "
+                    + "graph-connections at least 1");
+        }
         GatewayConfig.Events events = config.events();
         if (events.pollInterval().toMillis() < 1 || events.keepAlive().toMillis() < 1) {
             problems.add("gateway.events.poll-interval and gateway.events.keep-alive must be positive durations");

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
@@ -44,6 +47,7 @@ public class MediaDownloadRoute {
     private final GraphMediaClient graph;
     private final ObjectMapper mapper;
     private final MeterRegistry metrics;
+    private final AtomicInteger inFlight;
 
     MediaDownloadRoute(ApiKeys apiKeys, MediaLookup lookup, GraphMediaClient graph, ObjectMapper mapper,
             MeterRegistry metrics) {
@@ -52,6 +56,7 @@ public class MediaDownloadRoute {
         this.graph = graph;
         this.mapper = mapper;
         this.metrics = metrics;
+        this.inFlight = metrics.gauge("wagateway.media.downloads.in_flight", new AtomicInteger());
     }
 
     // Ordered before Quarkus REST's route, which owns the other /v1/media methods.
@@ -60,6 +65,8 @@ public class MediaDownloadRoute {
     }
 
     private void download(RoutingContext rc) {
+        // Customer files are untrusted content: never let a browser sniff them into HTML or script.
+        rc.response().putHeader("X-Content-Type-Options", "nosniff");
         if (apiKeys.authenticate(BearerToken.from(rc.request().getHeader("Authorization"))).isEmpty()) {
             rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"wagateway\"");
             problem(rc, Problem.of(null, "Unauthorized", 401, null));
@@ -107,37 +114,69 @@ public class MediaDownloadRoute {
         }
         String upstreamLength = upstream.getHeader("Content-Length");
         Long length = upstreamLength != null ? Long.valueOf(upstreamLength) : ready.size();
-        response.setStatusCode(200).putHeader("Content-Type", ready.mimeType()).putHeader("Cache-Control", "private, no-store");
-        if (length != null) {
-            response.putHeader("Content-Length", Long.toString(length));
-        } else {
-            response.setChunked(true);
-        }
-        if (ready.expectedSha256() != null) {
-            response.putHeader("Repr-Digest", "sha-256=:" + ready.expectedSha256() + ":");
-        }
-        if (ready.media().filename() != null) {
-            response.putHeader("Content-Disposition", contentDisposition(ready.media().filename()));
-        }
         MessageDigest digest = sha256();
-        Transfer transfer = new Transfer();
+        Transfer transfer = new Transfer(inFlight);
+        // The file's headers go out with its first bytes: until then a failure can still answer a problem.
+        Runnable head = () -> {
+            response.setStatusCode(200).putHeader("Content-Type", ready.mimeType())
+                    .putHeader("Cache-Control", "private, no-store")
+                    .putHeader("Content-Disposition", contentDisposition(ready.media().filename(), ready.media().id()));
+            if (length != null) {
+                response.putHeader("Content-Length", Long.toString(length));
+            } else {
+                response.setChunked(true);
+            }
+            if (ready.expectedSha256() != null) {
+                response.putHeader("Repr-Digest", "sha-256=:" + ready.expectedSha256() + ":");
+            }
+        };
+        // A silence of the Cloud API (not a pause of ours for a slow caller) longer than the idle timeout ends the
+        // transfer: without it a stalled body held its request, and its pooled connection, forever.
+        Runnable silent = () -> {
+            if (transfer.finished) {
+                return;
+            }
+            if (!response.headWritten()) {
+                transfer.finish();
+                count("upstream_silent");
+                Log.warnf("Media %s (%s) download timed out: no bytes from the Cloud API for %d ms", ready.media().id(),
+                        ready.media().sender(), graph.idleTimeoutMs());
+                problem(rc, MediaProblems.fromFailure(new TimeoutException()).problem());
+            } else {
+                abort(rc, transfer, "upstream_silent", "no bytes from the Cloud API for " + graph.idleTimeoutMs() + " ms",
+                        ready);
+            }
+            // after the transfer is marked finished: the reset's own error is then not reported as the cause
+            upstream.request().reset();
+        };
+        Vertx vertx = rc.vertx();
+        transfer.watch(vertx, graph.idleTimeoutMs(), silent);
         response.closeHandler(v -> {
             if (!transfer.finished) {
-                transfer.finished = true;
+                transfer.finish();
                 upstream.request().reset();
                 count("caller_gone");
             }
         });
         upstream.handler(chunk -> {
+            transfer.watch(vertx, graph.idleTimeoutMs(), silent);
             digest.update(chunk.getBytes());
             transfer.bytes += chunk.length();
             if (transfer.held != null) {
+                if (!response.headWritten()) {
+                    head.run();
+                }
                 response.write(transfer.held);
             }
             transfer.held = chunk;
             if (response.writeQueueFull()) {
+                // the caller is slow, not the Cloud API: no silence is timed while we hold the upstream back
+                transfer.unwatch(vertx);
                 upstream.pause();
-                response.drainHandler(v -> upstream.resume());
+                response.drainHandler(v -> {
+                    transfer.watch(vertx, graph.idleTimeoutMs(), silent);
+                    upstream.resume();
+                });
             }
         });
         upstream.exceptionHandler(error -> abort(rc, transfer, "upstream_error",
@@ -149,7 +188,10 @@ public class MediaDownloadRoute {
             } else if (length != null && transfer.bytes != length) {
                 abort(rc, transfer, "length_mismatch", "got " + transfer.bytes + " bytes, expected " + length, ready);
             } else {
-                transfer.finished = true;
+                transfer.finish();
+                if (!response.headWritten()) {
+                    head.run();
+                }
                 if (transfer.held != null) {
                     response.write(transfer.held);
                 }
@@ -165,10 +207,16 @@ public class MediaDownloadRoute {
         if (transfer.finished) {
             return;
         }
-        transfer.finished = true;
+        transfer.finish();
         count(result);
         Log.warnf("Media %s (%s) download aborted after %d bytes: %s", ready.media().id(), ready.media().sender(),
                 transfer.bytes, why);
+        if (!rc.response().headWritten()) {
+            // nothing reached the caller yet: a problem document says what happened
+            problem(rc, new ProblemException(Problem.of("cloud-api-error", "Bad Gateway", 502,
+                    "The media transfer from the Cloud API failed: " + why)).problem());
+            return;
+        }
         if (!rc.response().reset()) {
             rc.request().connection().close();
         }
@@ -191,11 +239,27 @@ public class MediaDownloadRoute {
         rc.response().setStatusCode(problem.getStatus()).putHeader("Content-Type", Problem.MEDIA_TYPE).end(body);
     }
 
-    /** RFC 6266: an ASCII fallback plus the exact name in RFC 8187 encoding. */
-    static String contentDisposition(String filename) {
-        String ascii = filename.replaceAll("[^\\x20-\\x7E]", "_").replace("\\", "_").replace("\"", "_");
-        String encoded = URLEncoder.encode(filename, StandardCharsets.UTF_8).replace("+", "%20");
+    /**
+     * RFC 6266, always {@code attachment} (a customer's file is downloaded, never rendered in our origin): an ASCII
+     * fallback plus the exact name in RFC 8187 encoding. The name is the customer's, so it is made safe first: no
+     * path (slashes), no control characters, not empty or a dot name, at most 200 characters; without one the
+     * media id names the file.
+     */
+    static String contentDisposition(String filename, String mediaId) {
+        String safe = safeFilename(filename, mediaId);
+        String ascii = safe.replaceAll("[^\\x20-\\x7E]", "_").replace("\"", "_");
+        String encoded = URLEncoder.encode(safe, StandardCharsets.UTF_8).replace("+", "%20");
         return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+    }
+
+    static String safeFilename(String filename, String mediaId) {
+        String name = filename == null ? "" : filename;
+        name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        name = name.replaceAll("[\\p{Cntrl}\\p{Zl}\\p{Zp}\\u202A-\\u202E\\u2066-\\u2069]", "_").strip();
+        if (name.codePointCount(0, name.length()) > 200) {
+            name = name.substring(0, name.offsetByCodePoints(0, 200));
+        }
+        return name.isEmpty() || name.chars().allMatch(c -> c == '.') ? mediaId : name;
     }
 
     private static MessageDigest sha256() {
@@ -206,10 +270,42 @@ public class MediaDownloadRoute {
         }
     }
 
-    /** State of one transfer; touched only from the upstream's and the response's handlers. */
+    /** State of one transfer; touched only from the upstream's and the response's handlers (one event loop). */
     private static final class Transfer {
+        private final AtomicInteger inFlight;
+        private long silenceTimer = -1;
         Buffer held;
         long bytes;
         boolean finished;
+
+        Transfer(AtomicInteger inFlight) {
+            this.inFlight = inFlight;
+            inFlight.incrementAndGet();
+        }
+
+        /** (Re)starts the silence clock. */
+        void watch(Vertx vertx, long timeoutMs, Runnable onSilence) {
+            unwatch(vertx);
+            if (!finished) {
+                silenceTimer = vertx.setTimer(timeoutMs, id -> {
+                    silenceTimer = -1;
+                    onSilence.run();
+                });
+            }
+        }
+
+        void unwatch(Vertx vertx) {
+            if (silenceTimer >= 0) {
+                vertx.cancelTimer(silenceTimer);
+                silenceTimer = -1;
+            }
+        }
+
+        void finish() {
+            if (!finished) {
+                finished = true;
+                inFlight.decrementAndGet();
+            }
+        }
     }
 }

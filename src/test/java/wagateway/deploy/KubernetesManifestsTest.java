@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,6 +21,7 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import wagateway.cloudapi.content.MediaLimits;
 import wagateway.config.GatewayConfig;
 import wagateway.config.GatewayConfigValidator;
 import wagateway.deploy.Manifests.Doc;
@@ -456,6 +458,31 @@ class KubernetesManifestsTest {
         assertThat(env(Manifests.containers(dispatcher).get(0))).containsEntry("GATEWAY_DISPATCH_ENABLED", "true");
         assertThat(configMapData()).as("replicas of the jvm and native overlays dispatch")
                 .containsEntry("GATEWAY_DISPATCH_ENABLED", "true");
+    }
+
+    /**
+     * Each upload spools up to quarkus.http.limits.max-body-size in /tmp: every workload's /tmp must hold as many
+     * as it takes at once (gateway.media.max-concurrent-uploads) plus the JVM's and Vert.x's own files, or one
+     * large upload gets the pod evicted. The 64 MiB /tmp of old could not hold a single 100 MiB document.
+     */
+    @Test
+    void tmpVolumesHoldTheUploadsEachWorkloadTakesAtOnce() {
+        Properties properties = UploadSpoolBudget.applicationProperties();
+        long maxBody = UploadSpoolBudget.maxBodyBytes();
+        assertThat(maxBody).as("max-body-size admits the largest media file plus multipart overhead")
+                .isGreaterThan(MediaLimits.largestMax());
+        assertThat(properties.getProperty("quarkus.http.body.uploads-directory")).as("uploads spool on the /tmp volume")
+                .startsWith("${java.io.tmpdir}/");
+        assertThat(properties.getProperty("quarkus.http.body.delete-uploaded-files-on-end")).isEqualTo("true");
+        List<UploadSpoolBudget.Workload> workloads = UploadSpoolBudget.workloads();
+        assertThat(workloads).hasSizeGreaterThanOrEqualTo(3);
+        for (UploadSpoolBudget.Workload workload : workloads) {
+            assertThat(workload.tmpSizeLimit()).as("/tmp sizeLimit of %s for %d upload(s) of %d bytes + %d reserved",
+                    workload.name(), workload.concurrentUploads(), maxBody, UploadSpoolBudget.TMP_RESERVE)
+                    .isGreaterThanOrEqualTo(UploadSpoolBudget.TMP_RESERVE + workload.concurrentUploads() * maxBody);
+        }
+        assertThat(workloads).as("the API workloads take uploads").filteredOn(w -> w.concurrentUploads() > 0)
+                .hasSizeGreaterThanOrEqualTo(2);
     }
 
     // -- helpers ---------------------------------------------------------------------------------------

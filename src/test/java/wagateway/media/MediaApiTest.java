@@ -59,7 +59,10 @@ class MediaApiTest {
         response.then().statusCode(200).contentType("image/jpeg")
                 .header("Content-Length", String.valueOf(held.get("size")))
                 .header("Repr-Digest", "sha-256=:" + held.get("sha256") + ":")
-                .header("Cache-Control", containsString("no-store"));
+                .header("Cache-Control", containsString("no-store"))
+                // a customer's file is never sniffed or rendered by a browser, even without a filename
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Disposition", "attachment; filename=\"" + mediaId + "\"; filename*=UTF-8''" + mediaId);
         byte[] bytes = response.asByteArray();
         assertThat(sha256(bytes)).isEqualTo(held.get("sha256"));
         assertThat(bytes).startsWith((byte) 0xFF, (byte) 0xD8, (byte) 0xFF);
@@ -71,7 +74,17 @@ class MediaApiTest {
                 Map.of("type", "document", "filename", "Nota fiscal 12.pdf"));
         given().auth().oauth2(KEY).get("/v1/media/" + mediaId).then().statusCode(200).contentType("application/pdf")
                 .header("Content-Disposition",
-                        "attachment; filename=\"Nota fiscal 12.pdf\"; filename*=UTF-8''Nota%20fiscal%2012.pdf");
+                        "attachment; filename=\"Nota fiscal 12.pdf\"; filename*=UTF-8''Nota%20fiscal%2012.pdf")
+                .header("X-Content-Type-Options", "nosniff");
+        // the name is the customer's: no path, no control characters
+        String sneaky = customerSends(TestDb.freshPhone(),
+                Map.of("type", "document", "filename", "../../etc/cron.d/x\r\nSet-Cookie: a=b.pdf"));
+        given().auth().oauth2(KEY).get("/v1/media/" + sneaky).then().statusCode(200)
+                .header("Content-Disposition", "attachment; filename=\"x__Set-Cookie: a=b.pdf\"; "
+                        + "filename*=UTF-8''x__Set-Cookie%3A%20a%3Db.pdf");
+        // problem answers carry it too
+        given().auth().oauth2(KEY).get("/v1/media/999999999999999").then().statusCode(404)
+                .header("X-Content-Type-Options", "nosniff");
     }
 
     @ParameterizedTest
