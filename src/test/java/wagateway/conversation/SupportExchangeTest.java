@@ -96,7 +96,7 @@ class SupportExchangeTest {
             });
 
             // 7. the stream saw the reply walk sent → delivered → read, each once, in that order
-            await().atMost(Duration.ofSeconds(10)).until(() -> statusesOf(stream, replyId).size() >= 3);
+            await().atMost(Duration.ofSeconds(20)).until(() -> statusesOf(stream, replyId).size() >= 3);
             assertThat(statusesOf(stream, replyId)).containsExactly("sent", "delivered", "read");
 
             // 8. a client that reconnects after the first event gets everything after it: nothing lost, nothing twice

@@ -21,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import wagateway.testsupport.Management;
 import wagateway.testsupport.TestDb;
 
 import static io.restassured.RestAssured.given;
@@ -112,13 +113,13 @@ class MediaDownloadStallTest {
     }
 
     private static double downloads(String result) {
-        String metrics = given().get("/q/metrics").then().extract().asString();
+        String metrics = given().get(Management.url("/q/metrics")).then().extract().asString();
         return metrics.lines().filter(l -> l.startsWith("wagateway_media_downloads_total{") && l.contains("\"" + result + "\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static double metric(String name) {
-        String metrics = given().get("/q/metrics").then().extract().asString();
+        String metrics = given().get(Management.url("/q/metrics")).then().extract().asString();
         return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

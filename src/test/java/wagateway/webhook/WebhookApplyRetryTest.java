@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
+import wagateway.testsupport.Management;
 import wagateway.testsupport.TestClockProducer;
 
 import static io.restassured.RestAssured.given;
@@ -138,7 +139,7 @@ class WebhookApplyRetryTest {
     }
 
     private static double failedGauge() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith("wagateway_webhooks_inbox{state=\"failed\"}"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
     }

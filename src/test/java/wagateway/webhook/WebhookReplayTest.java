@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
+import wagateway.testsupport.Management;
 import wagateway.testsupport.TestClockProducer;
 
 import static io.restassured.RestAssured.given;
@@ -99,7 +100,7 @@ class WebhookReplayTest {
     }
 
     private static double duplicates() {
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().when().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith("wagateway_webhooks_received_total{outcome=\"duplicate\"}"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
     }
