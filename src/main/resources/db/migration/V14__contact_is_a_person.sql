@@ -45,3 +45,15 @@ create trigger consent_event_contact_id before insert on consent_event
 alter table inbound_message add column contact_id text;
 update inbound_message i set contact_id = c.id from contact c where c.phone = i.from_phone;
 create index inbound_message_contact on inbound_message (contact_id, sent_at, id);
+-- the contact of inbound messages the previous release stores (known once it has written the contact)
+create function inbound_message_contact_id() returns trigger language plpgsql as $$
+begin
+    if new.contact_id is null then
+        select id into new.contact_id from contact
+        where phone = new.from_phone or (new.from_phone is null and user_id = new.from_user_id)
+        order by updated_at desc limit 1;
+    end if;
+    return new;
+end $$;
+create trigger inbound_message_contact_id before insert on inbound_message
+    for each row execute function inbound_message_contact_id();

@@ -88,6 +88,28 @@ class UsernameCustomerEndToEndTest {
         await().atMost(PATIENCE).until(() -> TestDb.count("select count(*) from inbound_message where contact_id = ?",
                 id) == 4);
         assertThat(TestDb.count("select count(*) from contact where user_id = ?", newUserId)).isOne();
+
+        // 5. one thread across the change, by any identifier: four messages in, our reply out
+        for (String key : List.of(newUserId, id)) {
+            JsonPath thread = api().get("/v1/contacts/{id}/messages", key).then().statusCode(200).extract().jsonPath();
+            assertThat(thread.getList("items")).hasSize(5);
+            assertThat(thread.getList("items.direction")).containsOnlyOnce("outbound");
+            assertThat(thread.getString("contact.id")).isEqualTo(id);
+            assertThat(thread.getString("contact.phone")).isNull();
+            assertThat(thread.getString("contact.userId")).isEqualTo(newUserId);
+            assertThat(thread.getString("contact.username")).isEqualTo("@ana");
+        }
+        // the conversation list names them by user id and shows the username (no phone)
+        List<Map<String, Object>> conversations = api().queryParam("limit", 100).get("/v1/conversations").then()
+                .statusCode(200).extract().jsonPath().getList("items");
+        assertThat(conversations).anySatisfy(c -> {
+            assertThat(c.get("contactId")).isEqualTo(id);
+            assertThat(c.get("phone")).isEqualTo(newUserId);
+            assertThat(c.get("username")).isEqualTo("@ana");
+            assertThat(c.get("userId")).isEqualTo(newUserId);
+        });
+        api().queryParam("to", id).get("/v1/messages").then().statusCode(200).body("items.size()", equalTo(1))
+                .body("items[0].id", equalTo(replyId)).body("items[0].to", equalTo(userId));
     }
 
     private static void write(String phone, String text) {
