@@ -11,6 +11,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonObject;
+import wagateway.testsupport.SseClient;
 import wagateway.webhook.TestDb;
 
 import static io.restassured.RestAssured.given;
@@ -35,6 +36,14 @@ class UsernameCustomerEndToEndTest {
         String userId = given().contentType(ContentType.JSON).body(Map.of("name", "Ana", "username", "@ana"))
                 .put("/sandbox/customers/" + phone).then().statusCode(200).body("username", equalTo("@ana"))
                 .extract().path("userId");
+        try (SseClient stream = SseClient.open("/v1/events?contact=" + userId, null)) {
+            assertThat(stream.status()).isEqualTo(200);
+            await().atMost(PATIENCE).until(() -> stream.saw("live"));
+            play(phone, userId, stream);
+        }
+    }
+
+    private void play(String phone, String userId, SseClient stream) {
 
         // 1. the customer writes: a contact without phone, known by user id, with an open window
         write(phone, "Hi, is my order on its way?");
@@ -64,6 +73,12 @@ class UsernameCustomerEndToEndTest {
         // the statuses Meta reports carry the recipient's user id (recipient_user_id)
         assertThat(events.stream().filter(e -> userId.equals(e.getString("userId"))).map(e -> e.getString("status"))
                 .toList()).contains("delivered", "read");
+
+        // the live event stream of this customer (by user id) saw their message and our reply walk to read
+        await().atMost(PATIENCE).until(() -> stream.events().stream().anyMatch(f -> "message.status".equals(f.event())
+                && f.data().contains("\"read\"") && f.data().contains(replyId)));
+        assertThat(stream.events().stream().filter(f -> "message.received".equals(f.event())).findFirst().orElseThrow()
+                .data()).contains("\"username\":\"@ana\"").contains(userId);
 
         // 3. STOP: opted out; a marketing template is refused at accept; an authentication template needs a phone
         write(phone, "STOP");
