@@ -63,6 +63,16 @@ public class ContactResolver {
             where c.id = u.id""";
 
     /**
+     * Windows carry their contact's phone for the previous release, which reads and upserts them by phone: when
+     * a contact's phone changes, its windows follow (those of contacts that lost theirs first, the phone being
+     * unique per business number there too).
+     */
+    private static final String WINDOWS_LOSE_PHONE = "update contact_window set phone = null where contact_id = any($1)";
+    private static final String WINDOWS_TAKE_PHONE = """
+            update contact_window w set phone = c.phone from contact c
+            where c.id = w.contact_id and c.id = any($1) and w.phone is distinct from c.phone""";
+
+    /**
      * A customer as an inbound message (or a caller) names them.
      *
      * @param phone E.164; null when Meta left it empty (usernames, 2026)
@@ -173,6 +183,8 @@ public class ContactResolver {
         boolean changed;
         boolean phoneDetached;
         boolean userIdDetached;
+        /** Its phone changed in this batch (taken, moved or given up): its windows follow. */
+        boolean phoneChanged;
 
         Known(String id, String phone, String userId, String username, boolean created) {
             this.id = id;
@@ -274,6 +286,7 @@ public class ContactResolver {
                 Log.infof("Contact %s gives up a phone number %s now holds", other.id, k.id);
                 other.phone = null;
                 other.phoneDetached = !other.created;
+                other.phoneChanged = true;
                 other.changed = true;
             }
             if (k.phone != null) {
@@ -281,6 +294,7 @@ public class ContactResolver {
             }
             k.phone = phone;
             k.changed = true;
+            k.phoneChanged = true;
             idByPhone.put(phone, k.id);
         }
 
@@ -331,6 +345,18 @@ public class ContactResolver {
             }
             if (!linked.isEmpty()) {
                 chain = chain.chain(() -> tx.preparedQuery(LINK).execute(rows(linked.values(), at)).replaceWithVoid());
+            }
+            String[] lostPhone = byId.values().stream().filter(k -> !k.created && k.phoneChanged && k.phone == null)
+                    .map(k -> k.id).sorted().toArray(String[]::new);
+            String[] tookPhone = byId.values().stream().filter(k -> !k.created && k.phoneChanged && k.phone != null)
+                    .map(k -> k.id).sorted().toArray(String[]::new);
+            if (lostPhone.length > 0) {
+                chain = chain.chain(() -> tx.preparedQuery(WINDOWS_LOSE_PHONE).execute(Tuple.of((Object) lostPhone))
+                        .replaceWithVoid());
+            }
+            if (tookPhone.length > 0) {
+                chain = chain.chain(() -> tx.preparedQuery(WINDOWS_TAKE_PHONE).execute(Tuple.of((Object) tookPhone))
+                        .replaceWithVoid());
             }
             return chain;
         }

@@ -100,6 +100,7 @@ class ContactIdentityTest {
 
         assertEquals(1L, TestDb.count("select count(*) from contact where user_id = ? or phone = ?", userId, "+" + waId));
         assertEquals(id, TestDb.value("select id from contact where phone = ?", "+" + waId));
+        assertEquals("+" + waId, TestDb.value("select phone from contact_window where contact_id = ?", id));
         api().get("/v1/contacts/{id}", "+" + waId).then().statusCode(200).body("id", equalTo(id))
                 .body("userId", equalTo(userId)).body("consent.status", equalTo("opted_out"));
     }
@@ -171,6 +172,8 @@ class ContactIdentityTest {
         assertEquals(id, TestDb.value("select id from contact where phone = ?", "+" + newWaId));
         assertEquals(0L, TestDb.count("select count(*) from contact where phone = ?", "+" + oldWaId));
         assertEquals(1L, TestDb.count("select count(*) from contact_window where contact_id = ?", id));
+        // the window carries the new phone, for the previous release that reads windows by phone
+        assertEquals("+" + newWaId, TestDb.value("select phone from contact_window where contact_id = ?", id));
         api().get("/v1/contacts/{id}", "+" + newWaId).then().statusCode(200).body("id", equalTo(id))
                 .body("consent.status", equalTo("opted_out")).body("windowOpen", equalTo(true));
         api().get("/v1/contacts/{id}", "+" + oldWaId).then().statusCode(404);

@@ -114,9 +114,17 @@ class UsernameCustomerEndToEndTest {
             assertThat(thread.getString("contact.userId")).isEqualTo(newUserId);
             assertThat(thread.getString("contact.username")).isEqualTo("@ana");
         }
-        // the conversation list names them by user id and shows the username (no phone)
-        List<Map<String, Object>> conversations = api().queryParam("limit", 100).get("/v1/conversations").then()
-                .statusCode(200).extract().jsonPath().getList("items");
+        // the conversation list names them by user id and shows the username (no phone); other tests of the run
+        // may have made conversations dated later: walk the pages
+        List<Map<String, Object>> conversations = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            var listing = api().queryParam("limit", 500);
+            JsonPath page = (cursor == null ? listing : listing.queryParam("after", cursor)).get("/v1/conversations")
+                    .then().statusCode(200).extract().jsonPath();
+            conversations.addAll(page.getList("items"));
+            cursor = page.getString("nextCursor");
+        } while (cursor != null && conversations.stream().noneMatch(c -> id.equals(c.get("contactId"))));
         assertThat(conversations).anySatisfy(c -> {
             assertThat(c.get("contactId")).isEqualTo(id);
             assertThat(c.get("phone")).isEqualTo(newUserId);
