@@ -75,7 +75,8 @@ function renderCustomers() {
       c.readsMessages ? null : 'keeps chats unread',
     ].filter(Boolean).join(' · ');
     b.innerHTML = `<span class="avatar" aria-hidden="true">${escapeHtml((c.name || '?').charAt(0).toUpperCase())}</span>
-      <span class="who"><strong>${escapeHtml(c.name)}</strong><span class="phone-no">${escapeHtml(c.phone)}</span>
+      <span class="who"><strong>${escapeHtml(c.name)}</strong><span class="phone-no">${escapeHtml(c.username
+        ? `${c.username} · phone hidden · ${c.userId}` : c.phone)}</span>
       <span class="flags">${escapeHtml(flags)}</span><span class="window">${escapeHtml(windowUntil(c))}</span></span>`;
     b.addEventListener('click', () => select(c.phone));
     li.appendChild(b);
@@ -93,6 +94,7 @@ async function saveCustomer(event) {
     marketingOptedOut: $('c-optout').checked,
     readsMessages: $('c-reads').checked,
     answerDelay: $('c-delay').value.trim() || null,
+    username: $('c-username').value.trim() || null,
   };
   try {
     await api('PUT', `/sandbox/customers/${encodeURIComponent(phone)}`, body);
@@ -110,6 +112,23 @@ function fillForm(c) {
   $('c-optout').checked = c.marketingOptedOut;
   $('c-reads').checked = c.readsMessages;
   $('c-delay').value = c.answerDelay || '';
+  $('c-username').value = c.username || '';
+}
+
+/** The selected customer moves to a new number: a new business-scoped user id and Meta's system notice. */
+async function changeNumber(event) {
+  event.preventDefault();
+  $('number-error').textContent = '';
+  const newPhone = $('c-new-phone').value.trim();
+  if (!state.selected) return;
+  try {
+    await api('POST', `/sandbox/customers/${encodeURIComponent(state.selected)}/number`, { phone: newPhone });
+    $('c-new-phone').value = '';
+    await loadCustomers();
+    await select(newPhone);
+  } catch (e) {
+    $('number-error').textContent = `Not changed: ${e.message}`;
+  }
 }
 
 // ---------- thread ----------
@@ -137,7 +156,7 @@ async function loadThread() {
 function renderThread() {
   const { customer, items } = state.thread;
   $('chat-title').textContent = customer.name;
-  $('chat-sub').textContent = `${customer.phone} · ${windowUntil(customer)}`;
+  $('chat-sub').textContent = `${customer.username ? `${customer.username} (phone hidden, user id ${customer.userId})` : customer.phone} · ${windowUntil(customer)}`;
   $('reads-toggle').checked = customer.readsMessages;
   const byId = new Map(items.map((i) => [i.id, i]));
   const reactions = new Map();
@@ -367,7 +386,7 @@ async function toggleReads() {
   const c = state.thread.customer;
   await api('PUT', `/sandbox/customers/${encodeURIComponent(c.phone)}`, {
     name: c.name, whatsappUser: c.whatsappUser, marketingOptedOut: c.marketingOptedOut,
-    readsMessages: $('reads-toggle').checked, answerDelay: c.answerDelay,
+    readsMessages: $('reads-toggle').checked, answerDelay: c.answerDelay, username: c.username,
   });
 }
 
@@ -429,6 +448,7 @@ function listen() {
 // ---------- start ----------
 
 $('customer-form').addEventListener('submit', saveCustomer);
+$('number-form').addEventListener('submit', changeNumber);
 $('composer').addEventListener('submit', sendText);
 $('stop').addEventListener('click', () => write({ text: 'STOP' }));
 $('reads-toggle').addEventListener('change', toggleReads);

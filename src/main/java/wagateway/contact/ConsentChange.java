@@ -12,12 +12,13 @@ import java.util.List;
  * @param source where it came from: {@code api} callers' own label, {@code keyword}, {@code user_preferences},
  *        {@code cloud_api_131050}
  * @param actor API key fingerprint, or {@code whatsapp} for what the customer did in WhatsApp
- * @param evidence inbound wamid or error reference; a change with the same phone, status, scope, source and
+ * @param contactId the contact it is about ({@link ContactResolver}): consent is the person's, whichever identifier
+ *        (phone, business-scoped user id) they wrote or were addressed with
+ * @param evidence inbound wamid or error reference; a change with the same contact, status, scope, source and
  *        evidence is recorded once (Meta redelivers webhooks)
- * @param userId the business-scoped user id, kept on the contact when known
  */
-public record ConsentChange(String phone, String status, String scope, List<String> categories, String source,
-        String actor, String evidence, Instant recordedAt, String userId) {
+public record ConsentChange(String contactId, String status, String scope, List<String> categories, String source,
+        String actor, String evidence, Instant recordedAt) {
 
     public static final String OPTED_IN = "opted_in";
     public static final String OPTED_OUT = "opted_out";
@@ -26,8 +27,8 @@ public record ConsentChange(String phone, String status, String scope, List<Stri
     /** Actor of changes the customer made inside WhatsApp (keywords, marketing stop/resume, 131050). */
     public static final String WHATSAPP = "whatsapp";
 
-    public static ConsentChange fromWhatsApp(String phone, String status, String scope, String source, String evidence,
-            Instant at, String userId) {
-        return new ConsentChange(phone, status, scope, null, source, WHATSAPP, evidence, at, userId);
+    public static ConsentChange fromWhatsApp(String contactId, String status, String scope, String source,
+            String evidence, Instant at) {
+        return new ConsentChange(contactId, status, scope, null, source, WHATSAPP, evidence, at);
     }
 }

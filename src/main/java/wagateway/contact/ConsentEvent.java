@@ -22,7 +22,11 @@ public class ConsentEvent extends PanacheEntityBase {
     @Id
     public Long id;
 
+    /** The contact's phone when the change was recorded; null for a contact without one. */
     public String phone;
+
+    @Column(name = "contact_id")
+    public String contactId;
 
     /** opted_in | opted_out */
     public String status;

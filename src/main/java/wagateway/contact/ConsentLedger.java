@@ -5,7 +5,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,26 +39,26 @@ import wagateway.support.Times;
 public class ConsentLedger {
 
     /**
-     * The upsert locks the contacts (in phone order), so concurrent changes to one contact are recorded and
-     * derived in order; per phone, the user id of its last change that has one, and the time of its first change.
+     * Locks the contacts (in id order), so concurrent changes to one contact are recorded and derived in order.
+     * The contacts exist: callers resolve them first ({@link ContactResolver}).
      */
-    private static final String LOCK_CONTACTS = """
-            insert into contact as c (phone, user_id, created_at, updated_at)
-            select u.phone, u.user_id, u.at, u.at from unnest($1::text[], $2::text[], $3::timestamptz[]) as u(phone, user_id, at)
-            on conflict (phone) do update set user_id = coalesce(excluded.user_id, c.user_id)""";
+    private static final String LOCK_CONTACTS = "select 1 from contact where id = any($1) order by id for update";
 
-    /** In the order given; a change with the same phone, status, scope, source and evidence is recorded once. */
+    /**
+     * In the order given; a change with the same contact, status, scope, source and evidence is recorded
+     * once.
+     */
     private static final String APPEND = """
-            insert into consent_event (phone, status, scope, categories, source, actor, evidence, recorded_at)
-            select u.phone, u.status, u.scope,
+            insert into consent_event (contact_id, phone, status, scope, categories, source, actor, evidence, recorded_at)
+            select u.contact_id, (select c.phone from contact c where c.id = u.contact_id), u.status, u.scope,
                 case when u.categories is null then null else array(select jsonb_array_elements_text(u.categories::jsonb)) end,
                 u.source, u.actor, u.evidence, u.recorded_at
             from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-                with ordinality as u(phone, status, scope, categories, source, actor, evidence, recorded_at, ord)
-            where u.evidence is null or not exists (select 1 from consent_event e where e.phone = u.phone
+                with ordinality as u(contact_id, status, scope, categories, source, actor, evidence, recorded_at, ord)
+            where u.evidence is null or not exists (select 1 from consent_event e where e.contact_id = u.contact_id
                 and e.status = u.status and e.scope = u.scope and e.source = u.source and e.evidence = u.evidence)
             order by u.ord
-            returning phone, recorded_at""";
+            returning contact_id, recorded_at""";
 
     /**
      * What the whole trail leaves on each contact that got a change, latest change first by the time it happened
@@ -72,15 +71,15 @@ public class ConsentLedger {
                 consent_categories = case when a.id is null then c.consent_categories else a.categories end,
                 marketing_opted_out = coalesce(m.opted_out, c.marketing_opted_out),
                 updated_at = greatest(c.updated_at, u.at)
-            from unnest($1::text[], $2::timestamptz[]) as u(phone, at)
+            from unnest($1::text[], $2::timestamptz[]) as u(contact_id, at)
             left join lateral (select e.id, e.status, e.categories from consent_event e
-                where e.phone = u.phone and e.scope = 'all'
+                where e.contact_id = u.contact_id and e.scope = 'all'
                 order by date_trunc('second', e.recorded_at) desc, e.id desc limit 1) a on true
             left join lateral (select e.scope = 'marketing' and e.status = 'opted_out' as opted_out from consent_event e
-                where e.phone = u.phone and (e.scope = 'marketing'
+                where e.contact_id = u.contact_id and (e.scope = 'marketing'
                     or e.status = 'opted_in' and (e.categories is null or 'marketing' = any(e.categories)))
                 order by date_trunc('second', e.recorded_at) desc, e.id desc limit 1) m on true
-            where c.phone = u.phone""";
+            where c.id = u.contact_id""";
 
     /** @return true when the change was appended, false when the same evidence was already on record */
     public Uni<Boolean> record(SqlClient tx, ConsentChange change) {
@@ -97,20 +96,21 @@ public class ConsentLedger {
         if (changes.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        // every change locks its contact and teaches its user id, appended or not
+        // every change locks its contact, appended or not
         return lock(tx, changes).chain(() -> append(tx, once(changes))).chain(appended -> derive(tx, appended)
                 .replaceWith(appended.size()));
     }
 
     /**
-     * Of changes with the same evidence (phone, status, scope, source, evidence), the first: the others would not be appended.
+     * Of changes with the same evidence (contact, status, scope, source, evidence), the first: the others would not be
+     * appended.
      */
     private static List<ConsentChange> once(List<ConsentChange> changes) {
         Set<List<String>> seen = new HashSet<>();
         List<ConsentChange> once = new ArrayList<>(changes.size());
         for (ConsentChange c : changes) {
             if (c.evidence() == null
-                    || seen.add(Arrays.asList(c.phone(), c.status(), c.scope(), c.source(), c.evidence()))) {
+                    || seen.add(Arrays.asList(c.contactId(), c.status(), c.scope(), c.source(), c.evidence()))) {
                 once.add(c);
             }
         }
@@ -118,40 +118,21 @@ public class ConsentLedger {
     }
 
     private static Uni<Void> lock(SqlClient tx, List<ConsentChange> changes) {
-        Map<String, ConsentChange> first = new TreeMap<>();
-        Map<String, String> userIds = new LinkedHashMap<>();
-        for (ConsentChange c : changes) {
-            first.putIfAbsent(c.phone(), c);
-            if (c.userId() != null) {
-                userIds.put(c.phone(), c.userId());
-            }
-        }
-        int n = first.size();
-        String[] phones = new String[n];
-        String[] users = new String[n];
-        OffsetDateTime[] ats = new OffsetDateTime[n];
-        int i = 0;
-        for (Map.Entry<String, ConsentChange> entry : first.entrySet()) {
-            phones[i] = entry.getKey();
-            users[i] = userIds.get(entry.getKey());
-            ats[i] = Times.utc(entry.getValue().recordedAt());
-            i++;
-        }
-        return tx.preparedQuery(LOCK_CONTACTS).execute(Tuple.tuple().addArrayOfString(phones).addArrayOfString(users)
-                .addArrayOfOffsetDateTime(ats)).replaceWithVoid();
+        String[] ids = changes.stream().map(ConsentChange::contactId).distinct().sorted().toArray(String[]::new);
+        return tx.preparedQuery(LOCK_CONTACTS).execute(Tuple.of((Object) ids)).replaceWithVoid();
     }
 
     /** One row of the trail as appended. */
-    private record Appended(String phone, Instant at) {
+    private record Appended(String contactId, Instant at) {
 
         static Appended of(Row row) {
-            return new Appended(row.getString("phone"), Times.instant(row.getOffsetDateTime("recorded_at")));
+            return new Appended(row.getString("contact_id"), Times.instant(row.getOffsetDateTime("recorded_at")));
         }
     }
 
     private static Uni<List<Appended>> append(SqlClient tx, List<ConsentChange> changes) {
         int n = changes.size();
-        String[] phones = new String[n];
+        String[] contactIds = new String[n];
         String[] statuses = new String[n];
         String[] scopes = new String[n];
         String[] categories = new String[n];
@@ -161,7 +142,7 @@ public class ConsentLedger {
         OffsetDateTime[] ats = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             ConsentChange c = changes.get(i);
-            phones[i] = c.phone();
+            contactIds[i] = c.contactId();
             statuses[i] = c.status();
             scopes[i] = c.scope();
             categories[i] = c.categories() == null ? null : new JsonArray(new ArrayList<>(c.categories())).encode();
@@ -170,7 +151,7 @@ public class ConsentLedger {
             evidence[i] = c.evidence();
             ats[i] = Times.utc(c.recordedAt());
         }
-        return tx.preparedQuery(APPEND).execute(Tuple.tuple().addArrayOfString(phones).addArrayOfString(statuses)
+        return tx.preparedQuery(APPEND).execute(Tuple.tuple().addArrayOfString(contactIds).addArrayOfString(statuses)
                 .addArrayOfString(scopes).addArrayOfString(categories).addArrayOfString(sources)
                 .addArrayOfString(actors).addArrayOfString(evidence).addArrayOfOffsetDateTime(ats))
                 .map(rows -> {
@@ -187,11 +168,22 @@ public class ConsentLedger {
         }
         Map<String, Instant> latest = new TreeMap<>();
         for (Appended a : appended) {
-            latest.merge(a.phone(), a.at(), (x, y) -> x.isAfter(y) ? x : y);
+            latest.merge(a.contactId(), a.at(), (x, y) -> x.isAfter(y) ? x : y);
         }
-        String[] phones = latest.keySet().toArray(String[]::new);
+        return derive(tx, latest);
+    }
+
+    /** Derives the state of these contacts from their whole trail again (a merge brought them another's trail). */
+    Uni<Void> derive(SqlClient tx, List<String> contactIds, Instant now) {
+        Map<String, Instant> at = new TreeMap<>();
+        contactIds.forEach(id -> at.put(id, now));
+        return derive(tx, at);
+    }
+
+    private static Uni<Void> derive(SqlClient tx, Map<String, Instant> latest) {
+        String[] contactIds = latest.keySet().toArray(String[]::new);
         OffsetDateTime[] ats = latest.values().stream().map(Times::utc).toArray(OffsetDateTime[]::new);
-        return tx.preparedQuery(DERIVE).execute(Tuple.tuple().addArrayOfString(phones).addArrayOfOffsetDateTime(ats))
+        return tx.preparedQuery(DERIVE).execute(Tuple.tuple().addArrayOfString(contactIds).addArrayOfOffsetDateTime(ats))
                 .replaceWithVoid();
     }
 }

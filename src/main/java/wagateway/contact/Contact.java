@@ -23,9 +23,15 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 @Immutable
 public class Contact extends PanacheEntityBase {
 
-    /** E.164 with '+'. */
+    /** The gateway's id: {@code c_} and 32 hex digits. */
     @Id
+    public String id;
+
+    /** E.164 with '+'; null for a customer known only by business-scoped user id. */
     public String phone;
+
+    /** The customer's WhatsApp username, when a webhook carried one (display only). */
+    public String username;
 
     /** Business-scoped user id, when a webhook carried one. */
     @Column(name = "user_id")

@@ -40,12 +40,13 @@ public class ConversationLister {
 
     private static final String SQL = """
             with a as (
-                select c.phone, c.last_activity_at as t from contact c
-                where c.last_activity_at <= $1 and (%1$s, c.phone) < ($1, $2)
+                select coalesce(c.phone, c.user_id) as phone, c.last_activity_at as t from contact c
+                where c.last_activity_at <= $1 and (%1$s, coalesce(c.phone, c.user_id)) < ($1, $2)
                 order by c.last_activity_at desc limit $3),
             a_ties as (
-                select c.phone from contact c
-                where c.last_activity_at = (select min(t) from a having count(*) >= $3) and (%1$s, c.phone) < ($1, $2)),
+                select coalesce(c.phone, c.user_id) as phone from contact c
+                where c.last_activity_at = (select min(t) from a having count(*) >= $3)
+                    and (%1$s, coalesce(c.phone, c.user_id)) < ($1, $2)),
             b as (
                 select o.id, o.recipient from outbound_message o
                 where o.id < $4 and o.id = %2$s and (%3$s, o.recipient) < ($1, $2)
@@ -56,20 +57,24 @@ public class ConversationLister {
             phones as (
                 select phone from a union select phone from a_ties union select recipient from b
                 union select recipient from b_ties)
-            select p.phone, c.profile_name, c.window_open_until, %4$s as activity,
-                (select count(*) from inbound_message u where u.from_phone = p.phone and u.read_at is null) as unread,
+            select p.phone, c.id as contact_id, c.phone as contact_phone, c.user_id, c.username, c.profile_name,
+                c.window_open_until, %4$s as activity,
+                (select count(*) from inbound_message u where (u.from_phone = p.phone
+                    or c.phone is null and u.contact_id = c.id) and u.read_at is null) as unread,
                 m.*
             from phones p
-            left join contact c on c.phone = p.phone
+            left join contact c on c.phone = p.phone or c.phone is null and c.user_id = p.phone
             left join lateral (select * from ((%5$s) union all (%6$s)) l order by l.at desc, l.id desc limit 1) m on true
             order by activity desc, p.phone desc limit $3"""
             .formatted(
-                    ACTIVITY.formatted("c.last_activity_at", "c.phone"),
+                    ACTIVITY.formatted("c.last_activity_at", "coalesce(c.phone, c.user_id)"),
                     LATEST_OUT.formatted("o.recipient"),
-                    ACTIVITY.formatted("(select k.last_activity_at from contact k where k.phone = o.recipient)", "o.recipient"),
+                    ACTIVITY.formatted("(select k.last_activity_at from contact k where k.phone = o.recipient "
+                            + "or k.phone is null and k.user_id = o.recipient limit 1)", "o.recipient"),
                     ACTIVITY.formatted("c.last_activity_at", "p.phone"),
                     ThreadReader.OUTBOUND.formatted("p.phone", "", "1"),
-                    ThreadReader.INBOUND.formatted("p.phone", "", "1"));
+                    // a customer without phone (a username): their messages by contact
+                    ThreadReader.INBOUND.formatted("p.phone or (c.phone is null and contact_id = c.id)", "", "1"));
 
     private final Pool pool;
     private final Clock clock;
@@ -105,8 +110,10 @@ public class ConversationLister {
     private static ConversationView view(Row row, Instant now) {
         Instant openUntil = ThreadReader.instant(row, "window_open_until");
         ThreadItem lastMessage = row.getUUID("id") == null ? null : ThreadReader.item(row);
+        // the key (phone, else the user id of a customer without phone) pages; phone is the customer's phone
         return new ConversationView(row.getString("phone"), row.getString("profile_name"),
                 ThreadReader.instant(row, "activity"), lastMessage, row.getLong("unread"), openUntil,
-                openUntil != null && openUntil.isAfter(now));
+                openUntil != null && openUntil.isAfter(now), row.getString("contact_id"), row.getString("user_id"),
+                row.getString("username"));
     }
 }

@@ -17,10 +17,12 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Reads one customer's thread: inbound and outbound messages interleaved, newest first, one SQL per page.
- * Each arm of the UNION ALL is a backward range scan of an index from the cursor, limited to the page size
- * (outbound: (recipient, id), by the time in the UUIDv7; inbound: (from_phone, sent_at, id)), so a page costs
- * the same at the start of a long thread as deep inside it. Ties in time go by id, descending.
+ * Reads one customer's thread: inbound and outbound messages interleaved, newest first, one SQL per page after
+ * the contact's lookup. The thread is the contact's (issue 17): inbound by contact id, outbound by every
+ * identifier the contact has or wrote with, so it survives a number or user-id change. Each arm of the UNION
+ * ALL is a backward range scan of an index from the cursor, limited to the page size (outbound: (recipient,
+ * id), by the time in the UUIDv7, one scan per identifier; inbound: (contact_id, sent_at, id)), so a page costs
+ * about the same at the start of a long thread as deep inside it. Ties in time go by id, descending.
  */
 @ApplicationScoped
 public class ThreadReader {
@@ -45,13 +47,37 @@ public class ThreadReader {
                                  (select i.id from inbound_message i where i.wamid = t.context_wamid)) as context_id
             from ((%s) union all (%s)) t order by t.at desc, t.id desc limit $2""";
 
-    static final String FIRST_PAGE = PAGE.formatted(OUTBOUND.formatted("$1", "", "$2"),
-            INBOUND.formatted("$1", "", "$2"));
-    static final String NEXT_PAGE = PAGE.formatted(OUTBOUND.formatted("$1", "and id < $5", "$2"),
-            INBOUND.formatted("$1", "and (sent_at, id) < ($3, $4)", "$2"));
+    /**
+     * A contact's thread (issue 17): outbound messages addressed to any identifier the contact has or wrote with
+     * (its phone and user id, and those of its messages before a number or user-id change), inbound messages by
+     * contact. {@code $1} the identifiers, {@code $2} the limit, {@code $3} the contact id.
+     */
+    private static final String CONTACT_OUTBOUND = OUTBOUND.replace("recipient = %1$s", "recipient = any(%1$s)");
+    private static final String CONTACT_INBOUND = INBOUND.replace("from_phone = %1$s", "contact_id = %1$s");
 
-    private static final String CONTACT = "select phone, profile_name, consent_status, marketing_opted_out, "
-            + "last_inbound_at, window_open_until from contact where phone = $1";
+    static final String FIRST_PAGE = PAGE.formatted(CONTACT_OUTBOUND.formatted("$1", "", "$2"),
+            CONTACT_INBOUND.formatted("$3", "", "$2"));
+    static final String NEXT_PAGE = PAGE.formatted(CONTACT_OUTBOUND.formatted("$1", "and id < $6", "$2"),
+            CONTACT_INBOUND.formatted("$3", "and (sent_at, id) < ($4, $5)", "$2"));
+    /** No contact for this identifier (never wrote, or rows from before contacts had ids): by the identifier. */
+    static final String FIRST_PAGE_BY_IDENTIFIER = PAGE.formatted(CONTACT_OUTBOUND.formatted("$1", "", "$2"),
+            INBOUND.formatted("$3", "", "$2"));
+    static final String NEXT_PAGE_BY_IDENTIFIER = PAGE.formatted(CONTACT_OUTBOUND.formatted("$1", "and id < $6", "$2"),
+            INBOUND.formatted("$3", "and (sent_at, id) < ($4, $5)", "$2"));
+
+    /**
+     * The contact named by a phone, a business-scoped user id or its id, with every identifier its thread's
+     * outbound messages may have been addressed to.
+     */
+    private static final String CONTACT = """
+            select c.id, c.phone, c.user_id, c.username, c.profile_name, c.consent_status, c.marketing_opted_out,
+                c.last_inbound_at, c.window_open_until,
+                array(select k from (select c.phone union select c.user_id
+                    union select i.from_phone from inbound_message i where i.contact_id = c.id
+                    union select i.from_user_id from inbound_message i where i.contact_id = c.id) s(k)
+                    where k is not null) as keys
+            from contact c where c.id = $1 or c.phone = $1 or c.user_id = $1
+            order by c.id = $1 desc, c.phone = $1 desc nulls last, c.updated_at desc limit 1""";
 
     private final Pool pool;
     private final Clock clock;
@@ -61,38 +87,47 @@ public class ThreadReader {
         this.clock = clock;
     }
 
-    /** @param after the cursor of the previous page, null for the newest */
-    public Uni<ThreadPage> page(String phone, Cursor after, int limit) {
-        Tuple params = Tuple.of(phone, limit + 1);
-        if (after != null) {
-            UUID id = UUID.fromString(after.key());
-            params.addOffsetDateTime(after.utc()).addUUID(id).addUUID(Uuid7Bounds.below(after.at(), id));
-        }
-        Uni<List<ThreadItem>> items = pool.preparedQuery(after == null ? FIRST_PAGE : NEXT_PAGE).execute(params)
-                .map(rows -> {
-                    List<ThreadItem> out = new ArrayList<>();
-                    rows.forEach(row -> out.add(item(row)));
-                    return out;
-                });
-        Uni<ContactSummary> contact = pool.preparedQuery(CONTACT).execute(Tuple.of(phone)).map(rows -> {
-            var it = rows.iterator();
-            return it.hasNext() ? contact(it.next()) : new ContactSummary(phone, null, "none", false, null, null, false);
+    /**
+     * @param identifier a phone, a business-scoped user id or a contact id: the contact's whole thread, whichever
+     *        identifier names it (a number the gateway never heard of: the messages sent to it)
+     * @param after the cursor of the previous page, null for the newest
+     */
+    public Uni<ThreadPage> page(String identifier, Cursor after, int limit) {
+        return pool.preparedQuery(CONTACT).execute(Tuple.of(identifier)).chain(found -> {
+            var it = found.iterator();
+            Row contactRow = it.hasNext() ? it.next() : null;
+            String[] keys = contactRow != null ? contactRow.getArrayOfStrings("keys") : new String[] { identifier };
+            Tuple params = Tuple.of(keys, limit + 1, contactRow == null ? identifier : contactRow.getString("id"));
+            if (after != null) {
+                UUID id = UUID.fromString(after.key());
+                params.addOffsetDateTime(after.utc()).addUUID(id).addUUID(Uuid7Bounds.below(after.at(), id));
+            }
+            ContactSummary contact = contactRow != null ? contact(contactRow)
+                    : new ContactSummary(identifier.startsWith("+") ? identifier : null, null, "none", false, null,
+                            null, false, null, identifier.startsWith("+") ? null : identifier, null);
+            String sql = contactRow != null ? (after == null ? FIRST_PAGE : NEXT_PAGE)
+                    : after == null ? FIRST_PAGE_BY_IDENTIFIER : NEXT_PAGE_BY_IDENTIFIER;
+            return pool.preparedQuery(sql).execute(params).map(rows -> {
+                List<ThreadItem> out = new ArrayList<>();
+                rows.forEach(row -> out.add(item(row)));
+                return page(contact, out, limit);
+            });
         });
-        return Uni.combine().all().unis(contact, items).asTuple().map(both -> {
-            List<ThreadItem> rows = both.getItem2();
-            boolean more = rows.size() > limit;
-            List<ThreadItem> page = more ? rows.subList(0, limit) : rows;
-            ThreadItem last = more ? page.get(page.size() - 1) : null;
-            return new ThreadPage(both.getItem1(), page,
-                    last == null ? null : new Cursor(last.at(), last.id().toString()).encode());
-        });
+    }
+
+    private static ThreadPage page(ContactSummary contact, List<ThreadItem> rows, int limit) {
+        boolean more = rows.size() > limit;
+        List<ThreadItem> page = more ? rows.subList(0, limit) : rows;
+        ThreadItem last = more ? page.get(page.size() - 1) : null;
+        return new ThreadPage(contact, page, last == null ? null : new Cursor(last.at(), last.id().toString()).encode());
     }
 
     private ContactSummary contact(Row row) {
         Instant openUntil = instant(row, "window_open_until");
         return new ContactSummary(row.getString("phone"), row.getString("profile_name"), row.getString("consent_status"),
                 row.getBoolean("marketing_opted_out"), instant(row, "last_inbound_at"), openUntil,
-                openUntil != null && openUntil.isAfter(clock.instant()));
+                openUntil != null && openUntil.isAfter(clock.instant()), row.getString("id"), row.getString("user_id"),
+                row.getString("username"));
     }
 
     /** A row of {@link #PAGE} (or any query with its columns) as an item of its direction. */

@@ -14,7 +14,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import io.smallrye.mutiny.Uni;
-import wagateway.support.PhoneNumbers;
+import wagateway.support.CustomerIds;
 import wagateway.web.Problem;
 
 /**
@@ -22,7 +22,7 @@ import wagateway.web.Problem;
  * method of the contact resource) so the conversation feature stays in this package; JAX-RS picks the longer
  * literal path.
  */
-@Path("/v1/contacts/{phone}/messages")
+@Path("/v1/contacts/{id}/messages")
 @Tag(name = "Conversations")
 @Produces(MediaType.APPLICATION_JSON)
 public class ThreadResource {
@@ -41,14 +41,15 @@ public class ThreadResource {
     @GET
     @Operation(summary = "One customer's thread, newest first", description = "Inbound and outbound interleaved "
             + "in time order, with the contact's consent and window. Cursor pagination: pass nextCursor as after.")
-    public Uni<ThreadPage> thread(@RestPath String phone, @RestQuery Integer limit, @RestQuery String after) {
+    public Uni<ThreadPage> thread(@RestPath String id, @RestQuery Integer limit, @RestQuery String after) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        if (!PhoneNumbers.isE164(phone)) {
-            errors.add(new Problem.FieldError("phone", "must be an E.164 number such as +5511987654321"));
+        if (!CustomerIds.isValid(id)) {
+            errors.add(new Problem.FieldError("id", "must be an E.164 number such as +5511987654321, a WhatsApp "
+                    + "business-scoped user id, or a contact id (c_...)"));
         }
         int size = PageParams.limit(limit, errors);
         Cursor cursor = PageParams.cursor(after, errors, true);
         PageParams.failOn(errors);
-        return threads.page(phone, cursor, size);
+        return threads.page(id, cursor, size);
     }
 }

@@ -2,7 +2,9 @@ package wagateway.dispatch;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -50,49 +52,56 @@ public class ClaimRules implements OutboundQueue.Rules<ClaimRules.ToSend> {
     @Override
     public Uni<OutboundQueue.Decided<ToSend>> decide(SqlClient tx, String sender, List<ClaimedMessage> claimed,
             Instant now) {
-        List<String> phones = claimed.stream().map(ClaimedMessage::recipient).distinct().toList();
-        return recipients.find(tx, sender, phones).chain(known -> pacing.nextAllowed(tx, sender, phones)
-                .chain(nextAllowed -> {
-                    List<Outcome> settled = new ArrayList<>();
-                    List<ToSend> candidates = new ArrayList<>();
-                    PairPacing.Gate gate = new PairPacing.Gate(nextAllowed, config.pairRate().minInterval(), now);
-                    for (ClaimedMessage m : claimed) {
-                        PolicyDecision decision = policy.decide(facts(m),
-                                known.getOrDefault(m.recipient(), Recipient.UNKNOWN), now);
-                        if (decision instanceof PolicyDecision.Reject reject) {
-                            settled.add(new Outcome.Rejected(m, reject.reason(), reject.expired()));
-                            continue;
-                        }
-                        PolicyDecision.Send send = (PolicyDecision.Send) decision;
-                        Instant allowed = gate.admit(m.recipient());
-                        if (allowed != null) {
-                            // rule 4: this one waits; it goes back to the queue and blocks nobody else
-                            settled.add(new Outcome.Deferred(m, allowed, PolicyDecision.Reasons.PAIR_RATE));
-                            continue;
-                        }
-                        candidates.add(new ToSend(m, send.businessInitiated(), send.useFallback()));
+        List<String> recipientsAsAddressed = claimed.stream().map(ClaimedMessage::recipient).distinct().toList();
+        return recipients.find(tx, sender, recipientsAsAddressed).chain(known -> {
+            // rules 4 and 5 count people: a phone and a user id of one contact are one recipient
+            Map<String, String> person = new HashMap<>();
+            recipientsAsAddressed.forEach(to -> person.put(to, known.getOrDefault(to, Recipient.UNKNOWN).personOr(to)));
+            List<String> people = person.values().stream().distinct().toList();
+            return pacing.nextAllowed(tx, sender, people).chain(nextAllowed -> {
+                List<Outcome> settled = new ArrayList<>();
+                List<ToSend> candidates = new ArrayList<>();
+                PairPacing.Gate gate = new PairPacing.Gate(nextAllowed, config.pairRate().minInterval(), now);
+                for (ClaimedMessage m : claimed) {
+                    PolicyDecision decision = policy.decide(facts(m),
+                            known.getOrDefault(m.recipient(), Recipient.UNKNOWN), now);
+                    if (decision instanceof PolicyDecision.Reject reject) {
+                        settled.add(new Outcome.Rejected(m, reject.reason(), reject.expired()));
+                        continue;
                     }
-                    return messagingLimit(tx, candidates, settled, now).chain(toSend -> {
-                        List<String> paced = toSend.stream().map(t -> t.message().recipient()).distinct().toList();
-                        Uni<Void> reserved = gate.off() ? Uni.createFrom().voidItem()
-                                : pacing.reserve(tx, sender, paced, gate.pacedUntil());
-                        return reserved.replaceWith(new OutboundQueue.Decided<>(toSend, settled));
-                    });
-                }));
+                    PolicyDecision.Send send = (PolicyDecision.Send) decision;
+                    Instant allowed = gate.admit(person.get(m.recipient()));
+                    if (allowed != null) {
+                        // rule 4: this one waits; it goes back to the queue and blocks nobody else
+                        settled.add(new Outcome.Deferred(m, allowed, PolicyDecision.Reasons.PAIR_RATE));
+                        continue;
+                    }
+                    candidates.add(new ToSend(m, send.businessInitiated(), send.useFallback()));
+                }
+                return messagingLimit(tx, candidates, settled, person, now).chain(toSend -> {
+                    List<String> paced = toSend.stream().map(t -> person.get(t.message().recipient())).distinct()
+                            .toList();
+                    Uni<Void> reserved = gate.off() ? Uni.createFrom().voidItem()
+                            : pacing.reserve(tx, sender, paced, gate.pacedUntil());
+                    return reserved.replaceWith(new OutboundQueue.Decided<>(toSend, settled));
+                });
+            });
+        });
     }
 
     /** Rule 5: business-initiated messages to new recipients take room in the budget, or wait for it. */
     private Uni<List<ToSend>> messagingLimit(SqlClient tx, List<ToSend> candidates, List<Outcome> settled,
-            Instant now) {
+            Map<String, String> person, Instant now) {
         int cap = config.messagingLimit().dailyUniqueRecipients();
         List<String> initiated = candidates.stream().filter(ToSend::businessInitiated)
-                .map(t -> t.message().recipient()).toList();
+                .map(t -> person.get(t.message().recipient())).toList();
         if (cap == 0 || initiated.isEmpty()) {
             return Uni.createFrom().item(candidates);
         }
         return limit.usage(tx, initiated, now).chain(usage -> {
             MessagingLimit.Allocation allocation = MessagingLimit.allocate(cap, usage, candidates.stream()
-                    .map(t -> new MessagingLimit.Candidate(t.message().recipient(), t.businessInitiated())).toList());
+                    .map(t -> new MessagingLimit.Candidate(person.get(t.message().recipient()), t.businessInitiated()))
+                    .toList());
             List<ToSend> allowed = new ArrayList<>();
             for (int i = 0; i < candidates.size(); i++) {
                 if (allocation.allowed()[i]) {

@@ -22,6 +22,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.json.JsonObject;
+import wagateway.support.CustomerIds;
 import wagateway.support.PhoneNumbers;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
@@ -48,12 +49,15 @@ public class EventStreamResource {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @Operation(summary = "Live event stream (SSE)", description = "message.status, message.received, ... as the "
             + "callbacks carry them, in commit order. id: the stream position; resume with Last-Event-ID. "
-            + "Filters: contact (E.164), types (comma-separated). ': ping' comments keep idle streams open.")
+            + "Filters: contact (E.164, or the business-scoped user id of a customer without phone), types "
+            + "(comma-separated). ': ping' comments keep idle streams open.")
     public Multi<OutboundSseEvent> events(@RestQuery String contact, @RestQuery String types,
             @RestQuery String lastEventId, @RestHeader("Last-Event-ID") String lastEventIdHeader, @Context Sse sse) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        if (contact != null && !PhoneNumbers.isE164(contact)) {
-            errors.add(new Problem.FieldError("contact", "must be an E.164 number such as +5511987654321"));
+        // a customer without phone (a username) has their events under their business-scoped user id
+        if (contact != null && !PhoneNumbers.isE164(contact) && !CustomerIds.isUserId(contact)) {
+            errors.add(new Problem.FieldError("contact", "must be an E.164 number such as +5511987654321, or a "
+                    + "business-scoped user id"));
         }
         Set<String> typeSet = types == null ? null : parseTypes(types, errors);
         // the header wins: a browser's automatic reconnect sends the newest position there

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -150,6 +151,32 @@ public class InboundMessages {
                     rows.forEach(row -> stored.add(row.getUUID("id")));
                     return stored;
                 });
+    }
+
+    /**
+     * The contact (person) each new message came from, once the webhook's identifiers are resolved: the thread
+     * follows the contact when the customer changes number or user id. One statement for the batch.
+     */
+    public Uni<Void> assignContacts(SqlClient tx, List<UUID> ids, List<String> contactIds) {
+        return assignContacts(tx, ids, contactIds, Map.of());
+    }
+
+    /**
+     * {@link #assignContacts(SqlClient, List, List)}, and the messages of contacts merged into another (the same
+     * person) move to it.
+     */
+    public Uni<Void> assignContacts(SqlClient tx, List<UUID> ids, List<String> contactIds, Map<String, String> merged) {
+        Uni<Void> moved = merged.isEmpty() ? Uni.createFrom().voidItem()
+                : tx.preparedQuery("update inbound_message i set contact_id = m.into_id "
+                        + "from unnest($1::text[], $2::text[]) as m(from_id, into_id) where i.contact_id = m.from_id")
+                        .execute(Tuple.of(merged.keySet().toArray(String[]::new), merged.values().toArray(String[]::new)))
+                        .replaceWithVoid();
+        if (ids.isEmpty()) {
+            return moved;
+        }
+        return moved.chain(() -> tx.preparedQuery("update inbound_message m set contact_id = u.contact_id "
+                + "from unnest($1::uuid[], $2::text[]) as u(id, contact_id) where m.id = u.id")
+                .execute(Tuple.of(ids.toArray(UUID[]::new), contactIds.toArray(String[]::new))).replaceWithVoid());
     }
 
     /**

@@ -17,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import wagateway.config.GatewayConfig;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
+import wagateway.contact.ContactResolver;
 import wagateway.contact.ContactStore;
 import wagateway.support.Ids;
 import wagateway.support.PhoneNumbers;
@@ -66,14 +67,17 @@ public class FailureConsequences {
     }
 
     private final ContactStore contacts;
+    private final ContactResolver resolver;
     private final ConsentLedger consent;
     private final MessageTimeline timeline;
     private final GatewayConfig config;
     private final QueueSignal signal;
 
-    FailureConsequences(ContactStore contacts, ConsentLedger consent, MessageTimeline timeline, GatewayConfig config,
+    FailureConsequences(ContactStore contacts, ContactResolver resolver, ConsentLedger consent, MessageTimeline timeline,
+            GatewayConfig config,
             QueueSignal signal) {
         this.contacts = contacts;
+        this.resolver = resolver;
         this.consent = consent;
         this.timeline = timeline;
         this.config = config;
@@ -103,9 +107,15 @@ public class FailureConsequences {
                     now);
             return failure.queueFallback() ? closed.chain(() -> queueFallback(tx, failure, now)) : closed;
         }
-        return consent.record(tx, ConsentChange.fromWhatsApp(failure.recipient(), ConsentChange.OPTED_OUT,
-                ConsentChange.SCOPE_MARKETING, "cloud_api_131050", failure.evidence(),
-                failure.occurredAt() == null ? now : failure.occurredAt(), null)).replaceWithVoid();
+        return resolver.resolve(tx, recipient(failure.recipient()), now).chain(contact -> consent.record(tx,
+                ConsentChange.fromWhatsApp(contact.id(), ConsentChange.OPTED_OUT, ConsentChange.SCOPE_MARKETING,
+                        "cloud_api_131050", failure.evidence(), failure.occurredAt() == null ? now : failure.occurredAt())))
+                .replaceWithVoid();
+    }
+
+    /** A recipient as addressed: an E.164 phone, else a business-scoped user id. */
+    private static ContactResolver.Customer recipient(String to) {
+        return PhoneNumbers.isE164(to) ? new ContactResolver.Customer(to, null) : new ContactResolver.Customer(null, to);
     }
 
     /**

@@ -127,12 +127,24 @@ public class MessageRepository {
     }
 
     /** Newest first; {@code after} is the id of the last item of the previous page. */
+    /**
+     * Every identifier of the contact named by {@code $1} (phone, business-scoped user id or contact id): the ones
+     * it holds and the ones it wrote with before a number or user-id change.
+     */
+    private static final String IDENTIFIERS = """
+            array(select k from contact c, lateral (select c.phone union select c.user_id
+                union select i.from_phone from inbound_message i where i.contact_id = c.id
+                union select i.from_user_id from inbound_message i where i.contact_id = c.id) as v(k)
+            where (c.id = $1 or c.phone = $1 or c.user_id = $1) and k is not null)""";
+
     public Uni<List<StoredMessage>> list(String to, String status, UUID after, int limit) {
         List<String> where = new ArrayList<>();
         Tuple params = Tuple.tuple();
         if (to != null) {
+            // a phone, a business-scoped user id or a contact id: the messages to any identifier of that contact
             params.addString(to);
-            where.add("recipient = $" + params.size());
+            int p = params.size();
+            where.add("(recipient = $" + p + " or recipient = any(" + IDENTIFIERS.replace("$1", "$" + p) + "))");
         }
         if (status != null) {
             params.addString(status);

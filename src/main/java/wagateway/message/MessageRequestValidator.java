@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import wagateway.cloudapi.content.ContentViolation;
 import wagateway.cloudapi.content.MessageContentValidator;
 import wagateway.config.GatewayConfig;
+import wagateway.support.CustomerIds;
 import wagateway.support.Ids;
 import wagateway.support.PhoneNumbers;
 import wagateway.web.Problem.FieldError;
@@ -68,6 +69,9 @@ public class MessageRequestValidator {
         }
     }
 
+    /** The refusal of a message Meta only delivers to a phone number, addressed to a business-scoped user id. */
+    public static final String PHONE_NUMBER_REQUIRED = "phone_number_required";
+
     /** A well-formed request refused at accept: the reason code, the field at fault and why. */
     public record Refusal(String reason, String field, String detail) {
     }
@@ -78,8 +82,9 @@ public class MessageRequestValidator {
 
         if (request.to() == null || request.to().isBlank()) {
             errors.add(new FieldError("to", "is required"));
-        } else if (!PhoneNumbers.isE164(request.to())) {
-            errors.add(new FieldError("to", "must be an E.164 phone number such as +5511987654321"));
+        } else if (!PhoneNumbers.isE164(request.to()) && !CustomerIds.isUserId(request.to())) {
+            errors.add(new FieldError("to", "must be an E.164 phone number such as +5511987654321, or a WhatsApp "
+                    + "business-scoped user id of at most " + CustomerIds.MAX_USER_ID_LENGTH + " characters"));
         }
 
         String sender = request.from() != null ? request.from() : config.defaultSender().orElse(null);
@@ -120,6 +125,12 @@ public class MessageRequestValidator {
         }
 
         ObjectNode fallback = fallback(request, category, errors);
+        if (refusal == null && CustomerIds.isUserId(request.to()) && ("authentication".equals(category)
+                || fallback != null && "authentication".equals(templateCategory(fallback.path("template"))))) {
+            // Meta delivers authentication templates (one-tap, zero-tap, copy code) to phone numbers only (131062)
+            refusal = new Refusal(PHONE_NUMBER_REQUIRED, "to", "authentication templates go to phone numbers only: "
+                    + "address this customer by phone");
+        }
 
         if (request.replyTo() != null && (request.replyTo().isBlank() || request.replyTo().length() > MAX_REPLY_TO)) {
             errors.add(new FieldError("replyTo", "must be a wamid of at most " + MAX_REPLY_TO + " characters"));

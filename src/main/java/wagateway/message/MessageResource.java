@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import wagateway.config.GatewayConfig;
+import wagateway.support.CustomerIds;
 import wagateway.support.Hmac;
 import wagateway.web.ApiKeyFilter;
 import wagateway.web.JsonPaths;
@@ -121,6 +122,9 @@ public class MessageResource {
     public Uni<Page> list(@RestQuery String to, @RestQuery String status, @RestQuery String after,
             @RestQuery Integer limit) {
         List<Problem.FieldError> errors = new ArrayList<>();
+        if (to != null && !CustomerIds.isValid(to)) {
+            errors.add(new Problem.FieldError("to", "must be an E.164 phone, a business-scoped user id or a contact id"));
+        }
         if (status != null && MessageStatus.parse(status).filter(s -> s.value().equals(status)).isEmpty()) {
             errors.add(new Problem.FieldError("status", "unknown status"));
         }

@@ -41,6 +41,8 @@ public final class StatusEvents {
         StatusChange.Reported reported = change.reported();
         if (reported != null) {
             putIfPresent(payload, "recipientUserId", reported.recipientUserId());
+            // the recipient's business-scoped user id under the name message.received uses for the customer's
+            putIfPresent(payload, "userId", reported.recipientUserId());
             putIfPresent(payload, "pricing", reported.pricing());
             putIfPresent(payload, "conversation", reported.conversation());
         }

@@ -19,28 +19,38 @@ public class RecipientRepository {
     /**
      * @param sender the configured sender the messages go from: the window is the one the customer opened
      *        by writing to that business number (Meta keeps one per number and customer)
-     * @return a snapshot per phone; phones with no contact row are {@link Recipient#UNKNOWN}
+     * @param recipients as messages address them: phones, or business-scoped user ids (one contact, a person,
+     *        holds either: the rules are the contact's whichever identifier a message uses)
+     * @return a snapshot per recipient; recipients no contact holds are {@link Recipient#UNKNOWN}
      */
-    public Uni<Map<String, Recipient>> find(SqlClient client, String sender, Collection<String> phones) {
-        String[] distinct = phones.stream().distinct().toArray(String[]::new);
-        return client.preparedQuery("select c.phone, c.consent_status, c.consent_categories, c.marketing_opted_out, "
-                + "w.window_open_until from contact c "
-                + "left join contact_window w on w.phone = c.phone and w.sender = $2 where c.phone = any($1)")
-                .execute(Tuple.tuple().addArrayOfString(distinct).addString(sender)).map(rows -> {
+    public Uni<Map<String, Recipient>> find(SqlClient client, String sender, Collection<String> recipients) {
+        String[] distinct = recipients.stream().distinct().toArray(String[]::new);
+        return client.preparedQuery(FIND).execute(Tuple.tuple().addArrayOfString(distinct).addString(sender))
+                .map(rows -> {
                     Map<String, Recipient> out = new HashMap<>();
-                    for (String phone : distinct) {
-                        out.put(phone, Recipient.UNKNOWN);
+                    for (String recipient : distinct) {
+                        out.put(recipient, Recipient.UNKNOWN);
                     }
-                    rows.forEach(row -> out.put(row.getString("phone"), recipient(row)));
+                    // by phone first: a phone names one contact, a user id (older data) may be on several
+                    rows.forEach(row -> out.put(row.getString("key"), recipient(row)));
                     return out;
                 });
     }
+
+    /** The contacts holding these recipients by phone, else by user id (the last updated), each once. */
+    private static final String FIND = """
+            select distinct on (k.key) k.key, coalesce(c.phone, c.id) as person, c.consent_status, c.consent_categories,
+                c.marketing_opted_out, w.window_open_until
+            from unnest($1::text[]) as k(key)
+            join contact c on c.phone = k.key or c.user_id = k.key
+            left join contact_window w on w.contact_id = c.id and w.sender = $2
+            order by k.key, c.phone = k.key desc nulls last, c.updated_at desc""";
 
     private static Recipient recipient(Row row) {
         String[] categories = row.getArrayOfStrings("consent_categories");
         var until = row.getOffsetDateTime("window_open_until");
         return new Recipient(row.getString("consent_status"), categories == null ? null : List.of(categories),
-                row.getBoolean("marketing_opted_out"), until == null ? null : until.toInstant());
+                row.getBoolean("marketing_opted_out"), until == null ? null : until.toInstant(), row.getString("person"));
     }
 
 }

@@ -39,6 +39,27 @@ public class CustomerDirectory {
         return customers.getOrDefault(phone, SandboxCustomer.unknown(phone));
     }
 
+    /** The customer seen with this business-scoped user id, if any. */
+    public Optional<SandboxCustomer> byUserId(String userId) {
+        return seen.stream().map(this::get).filter(c -> c.userId().equals(userId)).findFirst();
+    }
+
+    /**
+     * The customer moves to {@code newPhone} (Meta gives them a new business-scoped user id): their settings and
+     * open windows go with them.
+     */
+    public SandboxCustomer changeNumber(String phone, String newPhone) {
+        SandboxCustomer after = get(phone).withPhone(newPhone);
+        customers.remove(phone);
+        seen.remove(phone);
+        put(after);
+        windowsOf(phone).forEach((phoneNumberId, window) -> {
+            windows.remove(key(phoneNumberId, phone));
+            windows.put(key(phoneNumberId, newPhone), window);
+        });
+        return after;
+    }
+
     /** Whether the sandbox has seen this phone: configured, wrote, or was sent a message. */
     public boolean hasSeen(String phone) {
         return seen.contains(phone);

@@ -76,6 +76,12 @@ public final class GraphErrors {
                 "Message failed to send because more than 24 hours have passed since the customer last replied to this number.");
     }
 
+    /** A message type Meta does not deliver to a business-scoped user id (authentication templates). */
+    static GraphError userIdRecipientNotSupported() {
+        return GraphError.of(400, 131062, "Business-scoped User ID recipients are not supported for this message",
+                "Send this message to the user's phone number.");
+    }
+
     static GraphError undeliverable() {
         return GraphError.asyncOf(131026, "Message undeliverable",
                 "Message Undeliverable: the recipient is not a WhatsApp user or cannot receive this message.");

@@ -149,6 +149,11 @@ public class GraphSendService {
             return Optional.of(GraphErrors.invalidParameter("recipient_type must be individual"));
         }
         JsonNode to = body.get("to");
+        JsonNode recipient = body.get("recipient");
+        if ((to == null || to.isNull() || to.asText().isBlank()) && recipient != null && recipient.isTextual()
+                && !recipient.asText().isBlank()) {
+            return Optional.empty(); // a business-scoped user id: "to" takes precedence when both are given
+        }
         if (to == null || to.isNull() || to.asText().isBlank()) {
             return Optional.of(GraphErrors.requiredParameter("to"));
         }
@@ -233,8 +238,23 @@ public class GraphSendService {
         if (injected.isPresent() && !injected.get().async()) {
             return GraphAnswer.error(injected.get());
         }
-        String to = body.get("to").asText();
-        String waId = waIdOf(to);
+        JsonNode toNode = body.get("to");
+        boolean byUserId = toNode == null || toNode.isNull() || toNode.asText().isBlank();
+        String to = byUserId ? body.get("recipient").asText() : toNode.asText();
+        String waId;
+        if (byUserId) {
+            // Meta: one-tap, zero-tap and copy-code authentication templates need a phone number (131062)
+            if (template != null && "authentication".equals(template.category())) {
+                return GraphAnswer.error(GraphErrors.userIdRecipientNotSupported());
+            }
+            Optional<SandboxCustomer> known = customers.byUserId(to);
+            if (known.isEmpty()) {
+                return GraphAnswer.error(GraphErrors.invalidValue("recipient: no WhatsApp user with this id"));
+            }
+            waId = known.get().waId();
+        } else {
+            waId = waIdOf(to);
+        }
         Instant now = clock.instant();
         switch (limiter.tryAcquire(phoneNumberId, waId, now)) {
             case THROUGHPUT_EXCEEDED:
@@ -261,7 +281,7 @@ public class GraphSendService {
         }
         SandboxMessage message = accept(phoneNumberId, body, to, waId, type, template, window, now);
         reportLife(message, customer, failure);
-        return new GraphAnswer(200, successBody(to, waId, message.wamid()));
+        return new GraphAnswer(200, successBody(to, byUserId ? null : waId, byUserId ? to : null, message.wamid()));
     }
 
     private static Optional<GraphError> checkContent(JsonNode body) {
@@ -328,18 +348,24 @@ public class GraphSendService {
             int which = reversed ? statuses.size() - 1 - i : i;
             String status = statuses.get(which);
             ObjectNode payload = WebhookPayloads.status(message, status, message.acceptedAt().plus(offsets.get(which)),
-                    failure);
+                    failure, customer);
             Integer code = failure == null ? null : failure.code();
             webhooks.deliver(payload, offsets.get(i), () -> ledger.report(message.wamid(), status, code));
         }
     }
 
-    private static ObjectNode successBody(String to, String waId, String wamid) {
+    /** As Meta: {@code wa_id} for a send to a phone, {@code user_id} for one to a business-scoped user id. */
+    private static ObjectNode successBody(String to, String waId, String userId, String wamid) {
         ObjectNode answer = JSON.objectNode();
         answer.put("messaging_product", "whatsapp");
         ObjectNode contact = answer.putArray("contacts").addObject();
         contact.put("input", to);
-        contact.put("wa_id", waId);
+        if (waId != null) {
+            contact.put("wa_id", waId);
+        }
+        if (userId != null) {
+            contact.put("user_id", userId);
+        }
         ObjectNode message = answer.putArray("messages").addObject();
         message.put("id", wamid);
         message.put("message_status", "accepted");

@@ -52,6 +52,17 @@ public class SandboxCustomerResource {
         return Uni.createFrom().item(() -> service.configure(phone, settings));
     }
 
+    /** Body of {@code POST /sandbox/customers/{phone}/number}: the number the customer moves to. */
+    public record NumberChange(String phone) {
+    }
+
+    @POST
+    @Path("/{phone}/number")
+    @Operation(summary = "The customer changes number: a new business-scoped user id, and the system notice webhook")
+    public Uni<CustomerView> changeNumber(@RestPath String phone, NumberChange body) {
+        return Uni.createFrom().item(() -> service.changeNumber(phone, body == null ? null : body.phone()));
+    }
+
     @POST
     @Path("/{phone}/messages")
     @Operation(summary = "The customer writes to the business: opens their window and sends the inbound webhook")

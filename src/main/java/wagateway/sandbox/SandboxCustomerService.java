@@ -52,7 +52,8 @@ public class SandboxCustomerService {
 
     public CustomerView configure(String phone, CustomerSettingsRequest settings) {
         requireE164(phone);
-        CustomerSettingsRequest s = settings != null ? settings : new CustomerSettingsRequest(null, null, null, null, null);
+        CustomerSettingsRequest s = settings != null ? settings
+                : new CustomerSettingsRequest(null, null, null, null, null, null);
         Duration answerDelay = null;
         if (s.answerDelay() != null) {
             try {
@@ -69,11 +70,39 @@ public class SandboxCustomerService {
                 s.name() != null && !s.name().isBlank() ? s.name() : defaults.name(),
                 s.whatsappUser() != null ? s.whatsappUser() : defaults.whatsappUser(),
                 s.marketingOptedOut() != null ? s.marketingOptedOut() : defaults.marketingOptedOut(),
-                s.readsMessages() != null ? s.readsMessages() : defaults.readsMessages(), answerDelay);
+                s.readsMessages() != null ? s.readsMessages() : defaults.readsMessages(), answerDelay,
+                s.username() != null && !s.username().isBlank() ? s.username().trim() : null);
         customers.put(customer);
         activity.publish("customer", phone);
         Log.debugf("Sandbox customer %s configured", PhoneNumbers.mask(phone));
         return view(customer);
+    }
+
+    /**
+     * The customer moves to another number: Meta gives them a new business-scoped user id, and every business
+     * they wrote to gets the system notice ({@code user_changed_number}, or {@code user_changed_user_id} for a
+     * customer who hides their phone). Settings and open windows move with them.
+     */
+    public CustomerView changeNumber(String phone, String newPhone) {
+        requireE164(phone);
+        if (!PhoneNumbers.isE164(newPhone) || newPhone.equals(phone)) {
+            throw invalid("phone", "must be another E.164 number such as +5511987654321");
+        }
+        if (!customers.hasSeen(phone)) {
+            throw ProblemException.notFound("No sandbox customer " + PhoneNumbers.mask(phone));
+        }
+        SandboxCustomer before = customers.get(phone);
+        var windows = customers.windowsOf(phone);
+        SandboxCustomer after = customers.changeNumber(phone, newPhone);
+        Instant now = clock.instant();
+        for (String phoneNumberId : windows.keySet()) {
+            String wamid = SandboxIds.wamid(before.waId());
+            webhooks.deliver(WebhookPayloads.numberChanged(phoneNumberId, before, after, wamid, now), Duration.ZERO,
+                    () -> {
+                    });
+        }
+        activity.publish("customer", newPhone);
+        return view(after);
     }
 
     public CustomerView find(String phone) {
@@ -221,7 +250,7 @@ public class SandboxCustomerService {
         });
         return new CustomerView(customer.phone(), customer.name(), customer.whatsappUser(), customer.marketingOptedOut(),
                 customer.readsMessages(), customer.answerDelay() == null ? null : customer.answerDelay().toString(),
-                openUntil, freeEntryPoint);
+                openUntil, freeEntryPoint, customer.userId(), customer.username());
     }
 
     private static void requireE164(String phone) {

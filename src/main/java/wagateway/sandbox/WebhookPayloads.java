@@ -23,12 +23,34 @@ final class WebhookPayloads {
      * (as Meta sends them), {@code read} carries neither, {@code failed} carries {@code errors[]}.
      */
     static ObjectNode status(SandboxMessage message, String status, Instant at, GraphError error) {
+        return status(message, status, at, error, null);
+    }
+
+    /**
+     * {@link #status(SandboxMessage, String, Instant, GraphError)} for this customer: {@code recipient_user_id}
+     * always (as Meta since 2026), and for one who hides their phone an empty {@code recipient_id} and their
+     * username in {@code contacts[]} (delivered and read, as Meta).
+     */
+    static ObjectNode status(SandboxMessage message, String status, Instant at, GraphError error,
+            SandboxCustomer customer) {
         ObjectNode value = value(message.phoneNumberId());
+        boolean hidden = customer != null && customer.phoneHidden();
+        if (customer != null && !"failed".equals(status)) {
+            ObjectNode contact = value.putArray("contacts").addObject();
+            if (hidden && !"sent".equals(status)) {
+                contact.putObject("profile").put("username", customer.username());
+            }
+            contact.put("wa_id", hidden ? "" : message.waId());
+            contact.put("user_id", customer.userId());
+        }
         ObjectNode item = value.putArray("statuses").addObject();
         item.put("id", message.wamid());
         item.put("status", status);
         item.put("timestamp", epochSeconds(at));
-        item.put("recipient_id", message.waId());
+        item.put("recipient_id", hidden ? "" : message.waId());
+        if (customer != null) {
+            item.put("recipient_user_id", customer.userId());
+        }
         if (message.bizOpaqueCallbackData() != null) {
             item.put("biz_opaque_callback_data", message.bizOpaqueCallbackData());
         }
@@ -57,9 +79,14 @@ final class WebhookPayloads {
             JsonNode content, String contextId, ObjectNode referral) {
         ObjectNode value = value(phoneNumberId);
         ObjectNode contact = value.putArray("contacts").addObject();
-        contact.putObject("profile").put("name", customer.name());
-        contact.put("wa_id", customer.waId());
-        contact.put("user_id", SandboxIds.userId(customer.waId()));
+        ObjectNode profile = contact.putObject("profile").put("name", customer.name());
+        boolean hidden = customer.phoneHidden();
+        if (hidden) {
+            profile.put("username", customer.username());
+        }
+        // a customer with a username is known by their business-scoped user id only: empty phone fields
+        contact.put("wa_id", hidden ? "" : customer.waId());
+        contact.put("user_id", customer.userId());
         ObjectNode message = value.putArray("messages").addObject();
         if (contextId != null) {
             ObjectNode context = message.putObject("context");
@@ -69,11 +96,41 @@ final class WebhookPayloads {
         if (referral != null) {
             message.set("referral", referral);
         }
-        message.put("from", customer.waId());
+        message.put("from", hidden ? "" : customer.waId());
+        message.put("from_user_id", customer.userId());
         message.put("id", wamid);
         message.put("timestamp", epochSeconds(at));
         message.put("type", type);
         message.set(type, content);
+        return envelope(value, "messages");
+    }
+
+    /**
+     * The customer moved to another number: Meta's system notice, from the old identifiers. A customer whose
+     * phone is visible gets {@code user_changed_number} (the new number in {@code system.wa_id}); one who hides it
+     * gets {@code user_changed_user_id} (only the new business-scoped user id, no phone).
+     */
+    static ObjectNode numberChanged(String phoneNumberId, SandboxCustomer before, SandboxCustomer after,
+            String wamid, Instant at) {
+        ObjectNode value = value(phoneNumberId);
+        ObjectNode message = value.putArray("messages").addObject();
+        boolean hidden = before.phoneHidden();
+        message.put("from", hidden ? "" : before.waId());
+        message.put("from_user_id", before.userId());
+        message.put("id", wamid);
+        message.put("timestamp", epochSeconds(at));
+        message.put("type", "system");
+        ObjectNode system = message.putObject("system");
+        if (hidden) {
+            system.put("body", "User " + before.name() + " changed from " + before.userId() + " to " + after.userId());
+            system.put("user_id", after.userId());
+            system.put("type", "user_changed_user_id");
+        } else {
+            system.put("body", "User " + before.name() + " changed from " + before.waId() + " to " + after.waId());
+            system.put("wa_id", after.waId());
+            system.put("user_id", after.userId());
+            system.put("type", "user_changed_number");
+        }
         return envelope(value, "messages");
     }
 

@@ -27,6 +27,7 @@ import wagateway.cloudapi.webhook.MetaJson;
 import wagateway.config.GatewayConfig;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
+import wagateway.contact.ContactResolver;
 import wagateway.contact.ContactStore;
 import wagateway.contact.OptKeywordMatcher;
 import wagateway.event.EventOutbox;
@@ -56,6 +57,7 @@ public class InboundMessageHandler {
             + "where wamid = any($1)";
 
     private final ContactStore contacts;
+    private final ContactResolver resolver;
     private final ConsentLedger consent;
     private final EventOutbox outbox;
     private final WebhookMetrics metrics;
@@ -66,8 +68,9 @@ public class InboundMessageHandler {
     private final InboundMessages inbound;
     private final QueueSignal signal;
 
-    InboundMessageHandler(ContactStore contacts, ConsentLedger consent, EventOutbox outbox, WebhookMetrics metrics,
-            GatewayConfig config, Clock clock, InboundMessages inbound, QueueSignal signal) {
+    InboundMessageHandler(ContactStore contacts, ContactResolver resolver, ConsentLedger consent, EventOutbox outbox,
+            WebhookMetrics metrics, GatewayConfig config, Clock clock, InboundMessages inbound, QueueSignal signal) {
+        this.resolver = resolver;
         this.onArrival = config.inbound();
         this.inbound = inbound;
         this.signal = signal;
@@ -122,41 +125,68 @@ public class InboundMessageHandler {
                 return Uni.createFrom().voidItem();
             }
             fresh.forEach(a -> metrics.inbound(a.message().type()));
-            return contacts.phonesOf(tx, fresh.stream().map(a -> new ContactStore.Customer(a.phone(),
-                    a.message().fromUserId())).toList(), now)
-                    .chain(phones -> learn(tx, fresh, phones, now)
-                            .chain(() -> notifyBusiness(tx, fresh, phones))
+            return resolver.resolveAll(tx, fresh.stream().map(InboundMessageHandler::customer).toList(), now)
+                    .chain(resolved -> assignContacts(tx, fresh, resolved)
+                            .chain(() -> learn(tx, fresh, resolved, now))
+                            .chain(() -> notifyBusiness(tx, fresh, resolved))
                             .chain(() -> markReadOnArrival(tx, fresh, now)));
         });
     }
 
     /**
-     * Identity, windows and keyword consent of the new messages ({@code phones}: the contact of each); nothing to
-     * key them on when the phone is unknown (2026 usernames).
+     * The customer a message names: its phone ({@code from}, empty for a username-only customer), its
+     * business-scoped user id and username; a {@code user_changed_number} / {@code user_changed_user_id} notice
+     * also says what they move to.
      */
-    private Uni<Void> learn(SqlClient tx, List<Arrival> fresh, List<String> phones, Instant now) {
+    private static ContactResolver.Customer customer(Arrival a) {
+        InboundMessage m = a.message();
+        return new ContactResolver.Customer(a.phone(), m.fromUserId(), m.username(), PhoneNumbers.fromWaId(m.newWaId()),
+                m.newUserId());
+    }
+
+    private Uni<Void> assignContacts(SqlClient tx, List<Arrival> fresh, List<ContactResolver.Resolved> resolved) {
+        List<UUID> ids = new ArrayList<>();
+        List<String> contactIds = new ArrayList<>();
+        Map<String, String> merged = new HashMap<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            ContactResolver.Resolved contact = resolved.get(i);
+            if (contact != null) {
+                ids.add(fresh.get(i).id());
+                contactIds.add(contact.id());
+                contact.merged().forEach(from -> merged.put(from, contact.id()));
+            }
+        }
+        return inbound.assignContacts(tx, ids, contactIds, merged);
+    }
+
+    /**
+     * Windows and keyword consent of the new messages, on the contact of each ({@code resolved}): a username-only
+     * customer (no phone, a business-scoped user id) opens a window and opts out like any other. Nothing to key a
+     * message on that names no customer at all.
+     */
+    private Uni<Void> learn(SqlClient tx, List<Arrival> fresh, List<ContactResolver.Resolved> resolved, Instant now) {
         List<ContactStore.Inbound> learned = new ArrayList<>(fresh.size());
         List<ConsentChange> changes = new ArrayList<>();
         for (int i = 0; i < fresh.size(); i++) {
             Arrival a = fresh.get(i);
             InboundMessage message = a.message();
-            String phone = phones.get(i);
-            if (phone == null) {
-                Log.debugf("Inbound %s from an unknown phone number: contact not updated", message.type());
+            ContactResolver.Resolved contact = resolved.get(i);
+            if (contact == null) {
+                Log.debugf("Inbound %s naming no customer: contact not updated", message.type());
                 continue;
             }
             // A system notice opens no window.
             Instant openUntil = a.system() ? null
                     : a.sentAt().plus(message.freeEntryPoint() ? FREE_ENTRY_POINT_WINDOW : WINDOW);
-            learned.add(new ContactStore.Inbound(phone, a.sender(), message.fromUserId(), message.profileName(),
-                    a.sentAt(), openUntil, message.freeEntryPoint()));
+            learned.add(new ContactStore.Inbound(contact.id(), a.sender(), message.profileName(), a.sentAt(), openUntil,
+                    message.freeEntryPoint()));
             keywords.match(keywordText(message)).ifPresent(intent -> {
-                Log.infof("Keyword %s from %s", intent, PhoneNumbers.mask(phone));
+                Log.infof("Keyword %s from contact %s", intent, contact.id());
                 String status = intent == OptKeywordMatcher.Intent.OPT_OUT ? ConsentChange.OPTED_OUT
                         : ConsentChange.OPTED_IN;
                 // stamped with Meta's time of the message: consent follows when the customer said it
-                changes.add(ConsentChange.fromWhatsApp(phone, status, ConsentChange.SCOPE_ALL, "keyword",
-                        message.wamid(), a.sentAt(), message.fromUserId()));
+                changes.add(ConsentChange.fromWhatsApp(contact.id(), status, ConsentChange.SCOPE_ALL, "keyword",
+                        message.wamid(), a.sentAt()));
             });
         }
         return contacts.recordInbound(tx, learned, now).chain(() -> changes.isEmpty() ? Uni.createFrom().voidItem()
@@ -168,7 +198,7 @@ public class InboundMessageHandler {
      * goes to the callback URL of the message the customer replied to, when it has one, else to the global one,
      * and carries that message's metadata: one query finds every message replied to.
      */
-    private Uni<Void> notifyBusiness(SqlClient tx, List<Arrival> fresh, List<String> phones) {
+    private Uni<Void> notifyBusiness(SqlClient tx, List<Arrival> fresh, List<ContactResolver.Resolved> resolved) {
         Set<String> repliedTo = new LinkedHashSet<>();
         fresh.forEach(a -> {
             if (a.message().contextWamid() != null) {
@@ -186,8 +216,8 @@ public class InboundMessageHandler {
             List<EventOutbox.NewEvent> events = new ArrayList<>(fresh.size());
             for (int i = 0; i < fresh.size(); i++) {
                 Arrival a = fresh.get(i);
-                String phone = phones.get(i);
-                JsonObject event = received(a, phone);
+                ContactResolver.Resolved contact = resolved.get(i);
+                JsonObject event = received(a, contact);
                 Row original = a.message().contextWamid() == null ? null : byWamid.get(a.message().contextWamid());
                 String callbackUrl = null;
                 if (original != null) {
@@ -195,21 +225,30 @@ public class InboundMessageHandler {
                     event.put("inReplyTo", new JsonObject().put("messageId", original.getUUID("id").toString()));
                     putIfPresent(event, "metadata", original.getValue("metadata"));
                 }
-                events.add(new EventOutbox.NewEvent(EventOutbox.MESSAGE_RECEIVED, null, phone, callbackUrl, event));
+                // per-contact order of callbacks: keyed by the contact's phone, else its user id
+                String key = contact != null ? contact.key() : a.message().fromUserId();
+                events.add(new EventOutbox.NewEvent(EventOutbox.MESSAGE_RECEIVED, null, key, callbackUrl, event));
             }
             return outbox.appendAll(tx, events);
         });
     }
 
-    /** The body of a {@code message.received} event. */
-    private static JsonObject received(Arrival a, String phone) {
+    /**
+     * The body of a {@code message.received} event: {@code from} is the customer's phone, null for a username-only
+     * customer, who is told by {@code userId} (and shown by {@code username}); {@code contactId} is the person
+     * either way.
+     */
+    private static JsonObject received(Arrival a, ContactResolver.Resolved contact) {
         InboundMessage message = a.message();
+        String phone = contact != null ? contact.phone() : a.phone();
         // our id, for POST /v1/messages/{id}/read ("id" itself is the event's id in the delivered envelope)
         JsonObject event = new JsonObject()
                 .put("messageId", a.id().toString())
                 .put("wamid", message.wamid())
                 .put("from", phone)
                 .put("userId", message.fromUserId())
+                .put("username", contact != null ? contact.username() : message.username())
+                .put("contactId", contact == null ? null : contact.id())
                 .put("profileName", message.profileName())
                 .put("sender", a.sender())
                 .put("phoneNumberId", message.phoneNumberId())

@@ -2,6 +2,9 @@ package wagateway.webhook;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,7 +14,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import wagateway.cloudapi.webhook.UserPreference;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
-import wagateway.contact.ContactStore;
+import wagateway.contact.ContactResolver;
+import wagateway.inbound.InboundMessages;
 import wagateway.support.PhoneNumbers;
 
 /**
@@ -22,10 +26,12 @@ import wagateway.support.PhoneNumbers;
 public class MarketingPreferenceHandler {
 
     private final ConsentLedger consent;
-    private final ContactStore contacts;
+    private final ContactResolver contacts;
+    private final InboundMessages inbound;
     private final Clock clock;
 
-    MarketingPreferenceHandler(ConsentLedger consent, ContactStore contacts, Clock clock) {
+    MarketingPreferenceHandler(ConsentLedger consent, ContactResolver contacts, InboundMessages inbound, Clock clock) {
+        this.inbound = inbound;
         this.consent = consent;
         this.contacts = contacts;
         this.clock = clock;
@@ -39,19 +45,23 @@ public class MarketingPreferenceHandler {
             return Uni.createFrom().voidItem();
         }
         String phone = PhoneNumbers.fromWaId(preference.waId());
-        Uni<String> knownPhone = phone != null ? Uni.createFrom().item(phone)
-                : contacts.phoneOfUser(tx, preference.userId());
         // Meta's timestamp identifies the event, so a redelivered webhook is recorded once.
         String evidence = preference.timestamp() == null ? null : preference.timestamp().toString();
         // consent follows when the customer chose, not when the webhook arrived (ConsentLedger)
         Instant happenedAt = preference.timestamp() == null ? clock.instant() : preference.timestamp();
-        return knownPhone.chain(contactPhone -> {
-            if (contactPhone == null) {
-                Log.warn("user_preferences for an unknown customer: ignored");
-                return Uni.createFrom().voidItem();
-            }
-            return consent.record(tx, ConsentChange.fromWhatsApp(contactPhone, status, ConsentChange.SCOPE_MARKETING,
-                    "user_preferences", evidence, happenedAt, preference.userId())).replaceWithVoid();
-        });
+        // a username-only customer (no wa_id, a user id) is a contact like any other
+        return contacts.resolve(tx, new ContactResolver.Customer(phone, preference.userId()), clock.instant())
+                .chain(contact -> {
+                    if (contact == null) {
+                        Log.warn("user_preferences naming no customer: ignored");
+                        return Uni.createFrom().voidItem();
+                    }
+                    Map<String, String> merged = new HashMap<>();
+                    contact.merged().forEach(from -> merged.put(from, contact.id()));
+                    return inbound.assignContacts(tx, List.of(), List.of(), merged)
+                            .chain(() -> consent.record(tx, ConsentChange.fromWhatsApp(contact.id(), status,
+                                    ConsentChange.SCOPE_MARKETING, "user_preferences", evidence, happenedAt)))
+                            .replaceWithVoid();
+                });
     }
 }

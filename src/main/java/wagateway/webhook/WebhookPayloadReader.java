@@ -69,21 +69,22 @@ public final class WebhookPayloadReader {
 
     private static InboundMessage inbound(ObjectNode message, JsonNode contacts, String phoneNumberId) {
         String from = text(message, "from");
-        JsonNode contact = contactFor(contacts, from);
         String userId = text(message, "from_user_id");
+        JsonNode contact = contactFor(contacts, from, userId);
         if (userId == null) {
             userId = text(contact, "user_id");
         }
         String type = text(message, "type");
         JsonNode content = type == null ? null : message.get(type);
         return new InboundMessage(text(message, "id"), from, userId, text(contact.path("profile"), "name"),
+                text(contact.path("profile"), "username"),
                 type == null ? "unknown" : type, epochSeconds(message, "timestamp"), object(message, "context"),
                 object(message, "referral"), content, message, phoneNumberId);
     }
 
     private static UserPreference preference(JsonNode preference, JsonNode contacts) {
         String waId = text(preference, "wa_id");
-        JsonNode contact = contactFor(contacts, waId);
+        JsonNode contact = contactFor(contacts, waId, text(preference, "user_id"));
         if (waId == null) {
             waId = text(contact, "wa_id");
         }
@@ -95,13 +96,21 @@ public final class WebhookPayloadReader {
                 epochSeconds(preference, "timestamp"), text(preference, "detail"));
     }
 
-    /** The {@code contacts[]} entry of this wa_id; the only one when there is a single entry; else an empty node. */
-    private static JsonNode contactFor(JsonNode contacts, String waId) {
+    /**
+     * The {@code contacts[]} entry of this wa_id, else of this user id (a username-only customer comes with an empty
+     * wa_id); the only one when there is a single entry; else an empty node.
+     */
+    private static JsonNode contactFor(JsonNode contacts, String waId, String userId) {
         if (!contacts.isArray() || contacts.isEmpty()) {
             return MissingNode.getInstance();
         }
         for (JsonNode contact : contacts) {
             if (waId != null && waId.equals(text(contact, "wa_id"))) {
+                return contact;
+            }
+        }
+        for (JsonNode contact : contacts) {
+            if (userId != null && userId.equals(text(contact, "user_id"))) {
                 return contact;
             }
         }

@@ -6,7 +6,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -91,6 +90,9 @@ class BatchEquivalenceTest {
     ContactStore contacts;
 
     @Inject
+    ContactResolver resolver;
+
+    @Inject
     ConsentLedger ledger;
 
     @Inject
@@ -112,7 +114,7 @@ class BatchEquivalenceTest {
             }
             for (ContactStore.Inbound m : messages) {
                 Instant inboundAt = m.openUntil() == null ? null : m.at();
-                pool.preparedQuery(ONE_CONTACT).execute(Tuple.tuple().addString(one).addString(m.userId())
+                pool.preparedQuery(ONE_CONTACT).execute(Tuple.tuple().addString(one).addString(null)
                         .addString(m.profileName()).addOffsetDateTime(Times.utc(inboundAt))
                         .addOffsetDateTime(Times.utc(m.openUntil())).addBoolean(m.freeEntryPoint())
                         .addOffsetDateTime(Times.utc(now))).await().indefinitely();
@@ -122,9 +124,12 @@ class BatchEquivalenceTest {
                             .addBoolean(m.freeEntryPoint()).addOffsetDateTime(Times.utc(now))).await().indefinitely();
                 }
             }
-            pool.withTransaction(tx -> contacts.recordInbound(tx, messages.stream().map(m -> new ContactStore.Inbound(
-                    batch, m.sender(), m.userId(), m.profileName(), m.at(), m.openUntil(), m.freeEntryPoint())).toList(),
-                    now)).await().indefinitely();
+            // the contact is resolved first (made when new), then the batch is recorded on it
+            pool.withTransaction(tx -> resolver.resolve(tx, new ContactResolver.Customer(batch, null), now)
+                    .chain(contact -> contacts.recordInbound(tx, messages.stream().map(m -> new ContactStore.Inbound(
+                            contact.id(), m.sender(), m.profileName(), m.at(), m.openUntil(), m.freeEntryPoint()))
+                            .toList(), now)))
+                    .await().indefinitely();
 
             String context = "seed " + seed + ", scenario " + scenario + ": " + messages;
             assertEquals(TestDb.row(CONTACT, one), TestDb.row(CONTACT, batch), context);
@@ -155,11 +160,16 @@ class BatchEquivalenceTest {
             for (ConsentChange c : changes) {
                 appended += recordTheOldWay(reference, c);
             }
+            // the contact is resolved first (made when new, at the first change's time as the old lock made it)
+            Instant first = changes.get(0).recordedAt();
+            String togetherId = contactId(together, first);
+            String oneByOneId = contactId(oneByOne, first);
             int recorded = pool.withTransaction(tx -> ledger.recordAll(tx, changes.stream()
-                    .map(c -> on(together, c)).toList())).await().indefinitely();
+                    .map(c -> on(togetherId, c)).toList())).await().indefinitely();
             int recordedOne = 0;
             for (ConsentChange c : changes) {
-                recordedOne += pool.withTransaction(tx -> ledger.record(tx, on(oneByOne, c))).await().indefinitely() ? 1 : 0;
+                recordedOne += pool.withTransaction(tx -> ledger.record(tx, on(oneByOneId, c))).await().indefinitely() ? 1
+                        : 0;
             }
 
             String context = "seed " + seed + ", scenario " + scenario + ": " + changes;
@@ -172,27 +182,9 @@ class BatchEquivalenceTest {
         }
     }
 
-    @Test
-    void aCustomerWithoutPhoneIsTheContactLastUpdatedWithTheirUserIdAsTheBatchGoes() {
-        String older = freshPhone();
-        String newer = freshPhone();
-        String other = freshPhone();
-        String user = "US.batch-" + System.nanoTime();
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        TestDb.update("insert into contact (phone, user_id, created_at, updated_at) values (?, ?, now() - interval '2 days', "
-                + "now() - interval '2 days'), (?, ?, now() - interval '1 day', now() - interval '1 day')",
-                older, user, newer, user);
-
-        List<String> phones = pool.withTransaction(tx -> contacts.phonesOf(tx, List.of(
-                new ContactStore.Customer(null, user), // the latest updated of the two
-                new ContactStore.Customer(older, null), // older is updated now...
-                new ContactStore.Customer(null, user), // ...so it answers now
-                new ContactStore.Customer(other, user), // other takes the user id, updated now
-                new ContactStore.Customer(null, user), // the last updated
-                new ContactStore.Customer(null, "US.nobody-" + System.nanoTime()),
-                new ContactStore.Customer(null, null)), now)).await().indefinitely();
-
-        assertEquals(Arrays.asList(newer, older, older, other, other, null, null), phones);
+    private String contactId(String phone, Instant at) {
+        return pool.withTransaction(tx -> resolver.resolve(tx, new ContactResolver.Customer(phone, null), at))
+                .await().indefinitely().id();
     }
 
     /** Random, printed with any failure; {@code -Dwagateway.test.seed=} replays one. */
@@ -243,13 +235,8 @@ class BatchEquivalenceTest {
             case 1, 2 -> "second";
             default -> "main";
         };
-        String userId = switch (random.nextInt(3)) {
-            case 0 -> null;
-            case 1 -> "US.a";
-            default -> "US.b";
-        };
         String name = random.nextInt(3) == 0 ? null : "Name " + random.nextInt(3);
-        return new ContactStore.Inbound(null, sender, userId, name, at, openUntil, free);
+        return new ContactStore.Inbound(null, sender, name, at, openUntil, free);
     }
 
     private static void arrangeConsent(Random random, Instant base, String... phones) {
@@ -288,21 +275,20 @@ class BatchEquivalenceTest {
             case 1 -> "e1";
             default -> "e2";
         };
-        String userId = random.nextInt(3) == 0 ? "US." + random.nextInt(2) : null;
         return new ConsentChange(null, status, marketingOnly ? ConsentChange.SCOPE_MARKETING : ConsentChange.SCOPE_ALL,
-                categories, source, random.nextBoolean() ? "whatsapp" : "key", evidence, at, userId);
+                categories, source, random.nextBoolean() ? "whatsapp" : "key", evidence, at);
     }
 
-    private static ConsentChange on(String phone, ConsentChange c) {
-        return new ConsentChange(phone, c.status(), c.scope(), c.categories(), c.source(), c.actor(), c.evidence(),
-                c.recordedAt(), c.userId());
+    private static ConsentChange on(String contactId, ConsentChange c) {
+        return new ConsentChange(contactId, c.status(), c.scope(), c.categories(), c.source(), c.actor(), c.evidence(),
+                c.recordedAt());
     }
 
     /** {@code ConsentLedger.record} before issue 15, in its own transaction. @return 1 when appended */
     private int recordTheOldWay(String phone, ConsentChange change) {
         var at = Times.utc(change.recordedAt());
         String[] categories = change.categories() == null ? null : change.categories().toArray(String[]::new);
-        return pool.withTransaction(tx -> tx.preparedQuery(LOCK_CONTACT).execute(Tuple.of(phone, change.userId(), at))
+        return pool.withTransaction(tx -> tx.preparedQuery(LOCK_CONTACT).execute(Tuple.of(phone, null, at))
                 .chain(() -> tx.preparedQuery(APPEND).execute(Tuple.tuple().addString(phone).addString(change.status())
                         .addString(change.scope()).addArrayOfString(categories).addString(change.source())
                         .addString(change.actor()).addString(change.evidence()).addOffsetDateTime(at)))

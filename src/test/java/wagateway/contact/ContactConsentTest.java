@@ -208,12 +208,13 @@ class ContactConsentTest {
     }
 
     @Test
-    void refusesPhoneNumbersThatAreNotE164() {
-        for (String phone : new String[] { "5511987654321", "+0511987654321", "+55-11-98765", "abc" }) {
+    void refusesPhoneNumbersThatAreNotE164AndUserIdsMetaWouldNotSend() {
+        // a leading '+' or only digits means a phone; anything else is a Meta user id, up to 150 characters
+        for (String phone : new String[] { "5511987654321", "+0511987654321", "+55-11-98765", "U".repeat(151) }) {
             api().body("{\"status\":\"opted_in\",\"source\":\"web\"}")
                     .when().put("/v1/contacts/{phone}/consent", phone)
                     .then().statusCode(400).contentType("application/problem+json")
-                    .body("errors.field", hasItem("phone"));
+                    .body("errors.field", hasItem("id"));
             api().when().get("/v1/contacts/{phone}", phone).then().statusCode(400);
         }
     }

@@ -37,6 +37,9 @@ class ContactRecordsTest {
     ConsentLedger ledger;
 
     @Inject
+    ContactResolver resolver;
+
+    @Inject
     Clock clock;
 
     @Test
@@ -85,8 +88,9 @@ class ContactRecordsTest {
     }
 
     private void recordMarketingOptOut(String phone, String source, String evidence) {
-        var change = ConsentChange.fromWhatsApp(phone, ConsentChange.OPTED_OUT, ConsentChange.SCOPE_MARKETING, source,
-                evidence, clock.instant(), null);
-        pool.withTransaction(tx -> ledger.record(tx, change)).await().atMost(WAIT);
+        pool.withTransaction(tx -> resolver.resolve(tx, new ContactResolver.Customer(phone, null), clock.instant())
+                .chain(contact -> ledger.record(tx, ConsentChange.fromWhatsApp(contact.id(), ConsentChange.OPTED_OUT,
+                        ConsentChange.SCOPE_MARKETING, source, evidence, clock.instant()))))
+                .await().atMost(WAIT);
     }
 }

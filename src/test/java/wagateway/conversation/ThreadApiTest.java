@@ -122,7 +122,7 @@ class ThreadApiTest {
     @Test
     void refusesABadPhoneCursorOrLimitWithAProblem() {
         api().when().get("/v1/contacts/{phone}/messages", "5511999").then().statusCode(400)
-                .contentType("application/problem+json").body("errors.field", hasItem("phone"));
+                .contentType("application/problem+json").body("errors.field", hasItem("id"));
         api().queryParam("after", "not-a-cursor").when().get("/v1/contacts/{phone}/messages", TestDb.freshPhone())
                 .then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("after"));
         // a conversations cursor (phone key) is not a thread cursor (id key)

@@ -109,6 +109,23 @@ class OutboundQueueTest {
     }
 
     @Test
+    void aPhoneAndAUserIdOfOneContactArePacedAsOneRecipient() {
+        // issue 17: rules 4 and 5 count people, whichever identifier a message is addressed with
+        String sender = "unit-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        String phone = TestDb.freshPhone();
+        String userId = "US." + UUID.randomUUID().toString().replace("-", "");
+        TestDb.optIn(phone);
+        TestDb.update("update contact set user_id = ? where phone = ?", userId, phone);
+        UUID byPhone = insert(sender, phone, 1, now.minusSeconds(3));
+        UUID byUserId = insert(sender, userId, 1, now.minusSeconds(2));
+        var claim = claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        assertThat(claim.toSend()).extracting(t -> t.message().id()).containsExactly(byPhone);
+        assertThat(TestDb.query("select status, reason from outbound_message where id = ?", byUserId).get(0))
+                .containsEntry("status", "queued").containsEntry("reason", "pair_rate");
+    }
+
+    @Test
     void rulesAreCheckedAgainAtSendTime() {
         String sender = "unit-" + UUID.randomUUID();
         Instant now = Instant.now();

@@ -314,7 +314,7 @@ class SendApiTest {
         String to = TestDb.freshPhone();
         List<Object> items = new ArrayList<>();
         items.add(later(text(to, "good 1")));
-        items.add(Map.of("to", "not-a-phone", "type", "text", "text", Map.of("body", "bad")));
+        items.add(Map.of("to", "+12", "type", "text", "text", Map.of("body", "bad"))); // phone-like, not E.164
         items.add(later(text(to, "good 2")));
         items.add(Map.of("to", to, "type", "text", "text", Map.of("body", "x"), "priority", 7));
         items.add("not even an object");

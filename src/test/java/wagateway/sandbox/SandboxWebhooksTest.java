@@ -32,6 +32,10 @@ class SandboxWebhooksTest extends SandboxTestBase {
     private static final String USER_ID = "entry[].changes[].value.contacts[].user_id";
     /** Only a sample of a parent business carries parent_user_id. */
     private static final String PARENT_USER_ID = "entry[].changes[].value.contacts[].parent_user_id";
+    /** The 2026 business-scoped user id fields (issue 17) the older samples predate. */
+    private static final String FROM_USER_ID = "entry[].changes[].value.messages[].from_user_id";
+    private static final String RECIPIENT_USER_ID = "entry[].changes[].value.statuses[].recipient_user_id";
+    private static final String STATUS_CONTACTS = "entry[].changes[].value.contacts";
 
     @Test
     void statusesWalkToReadSignedAndShapedLikeMeta() {
@@ -54,10 +58,11 @@ class SandboxWebhooksTest extends SandboxTestBase {
         // biz_opaque_callback_data is only there when the send had it
         String opaque = "entry[].changes[].value.statuses[].biz_opaque_callback_data";
         JsonShape.assertSameShape(JsonShape.fixture("status-delivered-cbp.json"), statuses.get(0).json(),
-                opaque, "entry[].changes[].value.statuses[].pricing.type");
+                opaque, "entry[].changes[].value.statuses[].pricing.type", RECIPIENT_USER_ID, STATUS_CONTACTS);
         JsonShape.assertSameShape(JsonShape.fixture("status-delivered-cbp.json"), statuses.get(1).json(),
-                opaque, "entry[].changes[].value.statuses[].pricing.type");
-        JsonShape.assertSameShape(JsonShape.fixture("status-read-cbp.json"), statuses.get(2).json(), opaque);
+                opaque, "entry[].changes[].value.statuses[].pricing.type", RECIPIENT_USER_ID, STATUS_CONTACTS);
+        JsonShape.assertSameShape(JsonShape.fixture("status-read-cbp.json"), statuses.get(2).json(), opaque,
+                RECIPIENT_USER_ID, STATUS_CONTACTS);
         JsonNode pricing = statuses.get(1).status().path("pricing");
         assertEquals("PMP", pricing.path("pricing_model").asText());
         given().queryParam("to", customer).get("/sandbox/messages").then().body("[0].status", equalTo("read"));
@@ -75,13 +80,35 @@ class SandboxWebhooksTest extends SandboxTestBase {
     }
 
     @Test
+    void aCustomerWithAUsernameIsKnownByUserIdOnlyAsMetaSendsIt() {
+        String customer = newPhone();
+        configureCustomer(customer, "{\"name\":\"Sheena Nelson\",\"username\":\"@realsheenanelson\"}");
+        String wamid = customerWrites(customer, "Does it come in another color?");
+        Delivery inbound = Webhooks.awaitInbound(wamid);
+        JsonShape.assertSameShape(JsonShape.fixture("inbound-text-username-only.json"), inbound.json());
+        assertEquals("", inbound.message().path("from").asText());
+        String userId = inbound.message().path("from_user_id").asText();
+        assertFalse(userId.isEmpty());
+
+        // addressed by user id ("recipient"), its statuses carry it and withhold the phone
+        String sent = accepted("""
+                {"messaging_product":"whatsapp","recipient":"%s","type":"text","text":{"body":"Yes"}}"""
+                .formatted(userId));
+        List<Delivery> statuses = Webhooks.awaitStatuses(sent, 3);
+        JsonShape.assertSameShape(JsonShape.fixture("status-delivered-bsuid.json"), statuses.get(1).json(),
+                "entry[].changes[].value.statuses[].conversation");
+        assertEquals("", statuses.get(1).status().path("recipient_id").asText());
+        assertEquals(userId, statuses.get(1).status().path("recipient_user_id").asText());
+    }
+
+    @Test
     void inboundTextIsShapedLikeMeta() {
         String customer = newPhone();
         configureCustomer(customer, "{\"name\":\"Maria Silva\"}");
         String wamid = customerWrites(customer, "hi everyone!");
         Delivery inbound = Webhooks.awaitInbound(wamid);
         assertTrue(Hmac.verify(SandboxTestProfile.APP_SECRET, inbound.body(), inbound.signature()));
-        JsonShape.assertSameShape(JsonShape.fixture("inbound-text.json"), inbound.json(), USER_ID);
+        JsonShape.assertSameShape(JsonShape.fixture("inbound-text.json"), inbound.json(), USER_ID, FROM_USER_ID);
         assertEquals("Maria Silva", inbound.value().path("contacts").path(0).path("profile").path("name").asText());
         assertEquals(customer.substring(1), inbound.message().path("from").asText());
         assertEquals("hi everyone!", inbound.message().path("text").path("body").asText());
@@ -97,7 +124,8 @@ class SandboxWebhooksTest extends SandboxTestBase {
                 .when().post("/sandbox/customers/" + customer + "/messages")
                 .then().statusCode(200).body("type", equalTo("interactive")).extract().path("id");
         Delivery inbound = Webhooks.awaitInbound(wamid);
-        JsonShape.assertSameShape(JsonShape.fixture("inbound-interactive-button-reply.json"), inbound.json(), PARENT_USER_ID);
+        JsonShape.assertSameShape(JsonShape.fixture("inbound-interactive-button-reply.json"), inbound.json(), PARENT_USER_ID,
+                FROM_USER_ID);
         assertEquals(replyTo, inbound.message().path("context").path("id").asText());
         assertEquals("confirm", inbound.message().path("interactive").path("button_reply").path("id").asText());
     }
@@ -126,7 +154,7 @@ class SandboxWebhooksTest extends SandboxTestBase {
                 .then().statusCode(200).extract().path("id");
         Delivery inbound = Webhooks.awaitInbound(wamid);
         JsonShape.assertSameShape(JsonShape.fixture("inbound-referral-click-to-whatsapp-ad.json"), inbound.json(),
-                PARENT_USER_ID);
+                PARENT_USER_ID, FROM_USER_ID);
         assertFalse(inbound.message().path("referral").path("ctwa_clid").asText().isEmpty());
     }
 }

@@ -127,7 +127,9 @@ class InboundBatchTest {
                 TestDb.rows("select phone, last_inbound_at, window_open_until, free_entry_point from contact_window "
                         + "where phone in (?, ?, ?, ?) and sender = 'main' order by array_position(array[?, ?, ?, ?], phone)",
                         "+" + ana, "+" + bruno, "+" + carla, "+" + eva, "+" + ana, "+" + bruno, "+" + carla, "+" + eva));
-        assertEquals(0L, TestDb.count("select count(*) from contact where user_id = ?", nobody));
+        // a customer known by user id only is a contact too (issue 17), with a window like any other
+        assertEquals(1L, TestDb.count("select count(*) from contact where user_id = ? and phone is null "
+                + "and window_open_until is not null", nobody));
 
         // the consent trail, in message order, with each wamid as evidence
         assertEquals(List.of(
@@ -148,7 +150,7 @@ class InboundBatchTest {
             from.add((String) e.get("contact_phone"));
         }
         assertEquals(Arrays.asList("+" + ana, "+" + bruno, "+" + ana, "+" + carla, "+" + ana, "+" + bruno,
-                "+" + ana, "+" + carla, "+" + eva, "+" + eva, null), from);
+                "+" + ana, "+" + carla, "+" + eva, "+" + eva, nobody), from); // no phone: keyed by user id
         JsonObject replied = new JsonObject((String) events.get(5).get("payload"));
         assertEquals(url, events.get(5).get("url"));
         assertEquals(ourId.toString(), replied.getJsonObject("inReplyTo").getString("messageId"));

@@ -198,8 +198,10 @@ class InboundMessageWebhookTest {
         if (item.has("errors")) {
             assertEquals(131051, event.getJsonArray("errors").getJsonObject(0).getInteger("code"));
         }
-        // A system notice is not the customer writing: no window.
-        Object window = contact("+" + waId).get("window_open_until");
+        // A system notice is not the customer writing: no window. A user_changed_number notice moves the contact
+        // to the new number.
+        String phone = "+" + (item.path("system").has("wa_id") ? item.path("system").path("wa_id").asText() : waId);
+        Object window = contact(phone).get("window_open_until");
         assertEquals("system".equals(type), window == null, "window " + window);
     }
 

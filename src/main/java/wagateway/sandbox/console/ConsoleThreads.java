@@ -98,7 +98,7 @@ public class ConsoleThreads {
         try {
             return customers.find(phone);
         } catch (ProblemException notConfigured) {
-            return new CustomerView(phone, "Sandbox Customer", true, false, true, null, Map.of(), Map.of());
+            return new CustomerView(phone, "Sandbox Customer", true, false, true, null, Map.of(), Map.of(), null, null);
         }
     }
 }

@@ -38,6 +38,16 @@ class ConsoleApiTest {
     }
 
     @Test
+    void canCreateACustomerWithAUsernameAndChangeTheirNumber() {
+        // the form sends username (hides the phone) to PUT /sandbox/customers, and the number form posts /number
+        given().get("/sandbox/console").then().statusCode(200).body(containsString("id=\"c-username\""))
+                .body(containsString("id=\"number-form\""));
+        given().get("/sandbox/console/assets/console.js").then().statusCode(200)
+                .body(containsString("username: $('c-username').value.trim() || null"))
+                .body(containsString("/number`"));
+    }
+
+    @Test
     void aThreadNeedsAnE164Phone() {
         given().queryParam("phone", "12345").get("/sandbox/console/thread").then().statusCode(400)
                 .contentType(startsWith("application/problem+json"));
