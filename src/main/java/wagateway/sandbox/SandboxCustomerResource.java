@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
 import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -53,6 +54,7 @@ public class SandboxCustomerResource {
     }
 
     /** Body of {@code POST /sandbox/customers/{phone}/number}: the number the customer moves to. */
+    @RegisterForReflection
     public record NumberChange(String phone) {
     }
 

@@ -36,10 +36,10 @@ class HttpMetricsTagsTest {
         given().when().get("/v1/contacts/+5511987654321").then().statusCode(401);
         given().when().get("/v1/messages/" + UUID.randomUUID()).then().statusCode(401);
         given().when().get("/" + marker).then().statusCode(404);
-        given().auth().oauth2("test-key").when().get("/v1/contacts/{phone}", "+5511987654321").then().statusCode(404);
+        given().auth().oauth2("test-key").when().get("/v1/contacts/{id}", "+5511987654321").then().statusCode(404);
 
         Set<String> uris = uris();
-        assertThat(uris).contains(UnmatchedPathTag.UNMATCHED, "/v1/contacts/{phone}");
+        assertThat(uris).contains(UnmatchedPathTag.UNMATCHED, "/v1/contacts/{id}");
         assertThat(uris).noneMatch(uri -> uri.contains(marker) || uri.contains("987654321")
                 || uri.matches(".*[0-9a-f]{8}-[0-9a-f]{4}-.*"));
     }
