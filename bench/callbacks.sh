@@ -20,8 +20,9 @@
 # transaction (bench/pgbench-event-insert.sql), the same database a moment before. Before issue 15 the ceiling
 # was gateway.callbacks.batch-size per poll-interval: 50 events/s.
 # Figures go to target/bench/callbacks.md and callbacks.jsonl (and, when BENCH_RAW names a file, its lines are
-# appended there too, as {"section":"callbacks",...}). Ports 38090-38092 by default (BENCH_CB_*_PORT). Loopback
-# only; every process it starts is killed on exit; each run is bounded by BENCH_CB_RUN_TIMEOUT seconds.
+# appended there too, as {"section":"callbacks",...}). Ports 28090-28092 by default (BENCH_CB_*_PORT), below the
+# kernel's ephemeral range (32768-60999), where an outgoing socket can hold a port. Loopback only; every process
+# it starts is killed on exit; each run is bounded by BENCH_CB_RUN_TIMEOUT seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,9 +32,9 @@ PG_USER=${BENCH_PG_USER:-postgres}
 PG="psql -h 127.0.0.1 -U $PG_USER -v ON_ERROR_STOP=1 -qtAX"
 PGBENCH=${BENCH_PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
 JAVA=${BENCH_JAVA:-java}
-GW_PORT=${BENCH_CB_GATEWAY_PORT:-38090}
-FAST_PORT=${BENCH_CB_FAST_PORT:-38091}
-STALL_PORT=${BENCH_CB_STALL_PORT:-38092}
+GW_PORT=${BENCH_CB_GATEWAY_PORT:-28090}
+FAST_PORT=${BENCH_CB_FAST_PORT:-28091}
+STALL_PORT=${BENCH_CB_STALL_PORT:-28092}
 mgmt() { echo $(($1 + 1000)); }  # a gateway's management port (health, metrics): its HTTP port + 1000
 MESSAGES=${BENCH_CB_MESSAGES:-6000}
 STALLED_MESSAGES=${BENCH_CB_STALLED_MESSAGES:-200}

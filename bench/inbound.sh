@@ -27,7 +27,7 @@ PG_USER=${BENCH_PG_USER:-postgres}
 PG="psql -h 127.0.0.1 -U $PG_USER -v ON_ERROR_STOP=1 -qtAX"
 export PGOPTIONS="-c client_min_messages=warning"
 PGBENCH=${BENCH_PGBENCH:-/usr/lib/postgresql/15/bin/pgbench}
-GW_PORT=${BENCH_GATEWAY_PORT:-48180}
+GW_PORT=${BENCH_GATEWAY_PORT:-28180}
 mgmt() { echo $(($1 + 1000)); }  # a gateway's management port (health, metrics): its HTTP port + 1000
 JAVA=${BENCH_JAVA:-java}
 APP=${BENCH_APP:-target/quarkus-app}

@@ -11,7 +11,7 @@
 # hostile (the shipped 256 MB heap under trickling and oversized bodies: honest requests keep working),
 # replicas (two gateways on one database, one of them stopped mid-load).
 #
-# The suite starts a throwaway PostgreSQL cluster (initdb, port 55432, deleted on exit) so that restarting
+# The suite starts a throwaway PostgreSQL cluster (initdb, port 25432, deleted on exit) so that restarting
 # it disturbs nobody. Reuses target/quarkus-app and target/sandbox-app (./mvnw package -DskipTests, or what
 # `verify` built).
 set -euo pipefail
@@ -23,7 +23,7 @@ scenario() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
 GW_PORT=${RESILIENCE_GATEWAY_PORT:-18180}
 GW2_PORT=$((GW_PORT + 1))
 SB_PORT=${RESILIENCE_SANDBOX_PORT:-18182}
-PG_PORT=${RESILIENCE_PG_PORT:-55432}
+PG_PORT=${RESILIENCE_PG_PORT:-25432}
 mgmt() { echo $(($1 + 1000)); }  # a gateway's management port (health, metrics): its HTTP port + 1000
 JAVA=${BENCH_JAVA:-java}
 RATE=${RESILIENCE_RATE:-300}

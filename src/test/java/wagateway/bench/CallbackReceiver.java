@@ -51,7 +51,7 @@ public final class CallbackReceiver {
             int eq = arg.indexOf('=');
             options.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
-        int port = Integer.parseInt(options.getOrDefault("port", "38091"));
+        int port = Integer.parseInt(options.getOrDefault("port", "28091"));
         // TCP_NODELAY, as receivers built on Netty, Node or Go have it: without it the JDK server sends headers
         // and body in two segments and Nagle's algorithm holds the second for the client's delayed ACK (~40 ms)
         System.setProperty("sun.net.httpserver.nodelay", "true");
