@@ -167,7 +167,7 @@ class ConsoleBrowserTest {
 
         // add a customer with the form
         page.getByLabel("Phone (E.164)").fill(phone);
-        page.getByLabel("Name").fill("Ana Souza");
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Ana Souza");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save customer")).click();
         assertThat(page.locator("#customer-list button.customer[data-phone='" + phone + "']")).containsText("Ana Souza");
         assertThat(page.locator("#chat-title")).hasText("Ana Souza");
