@@ -1,7 +1,6 @@
 package wagateway.event;
 
 import java.time.Clock;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import wagateway.config.GatewayConfig;
+import wagateway.support.ChunkedDelete;
 
 /**
  * Keeps the outbox to {@code gateway.events.retention}: without it every status and inbound message would
@@ -47,18 +47,10 @@ public class EventRetentionJob {
     /** @return how many events were deleted */
     public Uni<Integer> purge() {
         var before = clock.instant().minus(config.events().retention()).atOffset(ZoneOffset.UTC);
-        return chunks(before, 0, 0).invoke(n -> {
+        return ChunkedDelete.run(pool, PURGE, Tuple.of(before), CHUNK, MAX_CHUNKS).invoke(n -> {
             if (n > 0) {
                 Log.debugf("Purged %d events older than %s", n, config.events().retention());
             }
-        });
-    }
-
-    private Uni<Integer> chunks(OffsetDateTime before, int done, int total) {
-        return pool.preparedQuery(PURGE).execute(Tuple.of(before)).chain(rows -> {
-            int deleted = rows.rowCount();
-            return deleted < CHUNK || done + 1 >= MAX_CHUNKS ? Uni.createFrom().item(total + deleted)
-                    : chunks(before, done + 1, total + deleted);
         });
     }
 }

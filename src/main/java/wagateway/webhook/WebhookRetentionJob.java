@@ -13,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import wagateway.config.GatewayConfig;
+import wagateway.support.ChunkedDelete;
 
 /**
  * Keeps raw webhooks (personal data) to {@code gateway.webhook.retention} after they arrived: applied and
@@ -53,23 +54,17 @@ public class WebhookRetentionJob {
     public Uni<Integer> purge() {
         var bodiesBefore = before(config.webhook().retention());
         var digestsBefore = before(DIGEST_KEPT);
-        return chunks(PURGE_INBOX, bodiesBefore, 0)
-                .call(bodies -> chunks(PURGE_DIGESTS, digestsBefore, 0).invoke(digests -> {
-                    if (bodies + digests > 0) {
-                        Log.debugf("Purged %d stored webhooks older than %s and %d digests older than %s", bodies,
-                                config.webhook().retention(), digests, DIGEST_KEPT);
-                    }
-                }));
+        return ChunkedDelete.run(pool, PURGE_INBOX, Tuple.of(bodiesBefore), CHUNK, Integer.MAX_VALUE)
+                .call(bodies -> ChunkedDelete.run(pool, PURGE_DIGESTS, Tuple.of(digestsBefore), CHUNK, Integer.MAX_VALUE)
+                        .invoke(digests -> {
+                            if (bodies + digests > 0) {
+                                Log.debugf("Purged %d stored webhooks older than %s and %d digests older than %s", bodies,
+                                        config.webhook().retention(), digests, DIGEST_KEPT);
+                            }
+                        }));
     }
 
     private OffsetDateTime before(Duration age) {
         return clock.instant().minus(age).atOffset(ZoneOffset.UTC);
-    }
-
-    private Uni<Integer> chunks(String purge, OffsetDateTime before, int total) {
-        return pool.preparedQuery(purge).execute(Tuple.of(before)).chain(rows -> {
-            int deleted = rows.rowCount();
-            return deleted < CHUNK ? Uni.createFrom().item(total + deleted) : chunks(purge, before, total + deleted);
-        });
     }
 }
