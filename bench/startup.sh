@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Start-up of the packaged JVM gateway: time from process start to /q/health/ready = UP and RSS at that
-# moment, on JDK 17 (what we build for), on JDK 25, and on JDK 25 with a Leyden AOT cache (JEP 483/515)
+# Start-up of the packaged JVM gateway beside its floor: time from process start to /q/health/ready = UP and RSS
+# at that moment, on JDK 17 (what we build for), on JDK 25, and on JDK 25 with a Leyden AOT cache (JEP 483/515)
 # recorded by a training run. The bytecode stays Java 17 in every variant. Median of BENCH_RUNS starts.
+#
+# The floor (issue 19): a minimal Quarkus application, bench/minimal-quarkus (quarkus-rest, the reactive
+# PostgreSQL client, smallrye-health, one endpoint that inserts a row; same Quarkus platform), built here,
+# started in the same run with the same JVM and the same options, probed the same way. Gateway and floor starts
+# alternate, so load from elsewhere on the machine falls on both. The last line is
+#   startup ratio (gateway ÷ minimal, JDK 25 + AOT cache): X.XX
 #
 #   bench/startup.sh                       # after ./mvnw package -DskipTests
 #   BENCH_JAVA25=/path/to/jdk25/bin/java bench/startup.sh
+#   BENCH_STARTUP_MIGRATION=at-start bench/startup.sh   # every start migrates (quarkus.flyway.migrate-at-start=true)
 #
-# Prints a table and appends {"section":"startup",...} lines to target/bench/raw.jsonl (bench/run.sh calls
-# it and reports them). Uses a database of its own on the local PostgreSQL, migrated before the first
-# measured start so that every variant finds the same schema.
+# The gateway runs as production does after the migration Job (kubernetes/base/migration-job.yaml): one run
+# with gateway.migrate-and-exit=true migrates the empty database and exits, then every measured start has
+# quarkus.flyway.migrate-at-start=false (it checks the schema version in one query).
+#
+# Prints a table and appends {"section":"startup",...} lines (the floor's: "startup-floor") to
+# target/bench/raw.jsonl (bench/run.sh calls it and reports them). Uses a database of its own on the local
+# PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,35 +28,67 @@ RAW=$OUT/raw.jsonl
 RUNS=${BENCH_RUNS:-3}
 PORT=${BENCH_STARTUP_PORT:-18280}
 MGMT_PORT=$((PORT + 1000))  # the management port (health): the HTTP port + 1000
+MIN_PORT=$((PORT + 2))      # the floor has no management interface: health on its HTTP port
 DB=wagateway_startup
+MIN_DB=wagateway_startup_minimal  # the floor's own database: Flyway wants an empty one for the gateway
 PG_USER=${BENCH_PG_USER:-postgres}
 PG="psql -h 127.0.0.1 -U $PG_USER -v ON_ERROR_STOP=1 -qtAX"
 JAVA17=${BENCH_JAVA:-java}
 JAVA25=${BENCH_JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+MIGRATION=${BENCH_STARTUP_MIGRATION:-job}
 AOT=$OUT/app.aot
+MIN_AOT=$OUT/minimal.aot
+MIN_DIR=bench/minimal-quarkus
+MIN_JAR=$MIN_DIR/target/quarkus-app/quarkus-run.jar
 mkdir -p "$OUT"
 
 [[ -f target/quarkus-app/quarkus-run.jar ]] || { echo "no target/quarkus-app: run ./mvnw package -DskipTests" >&2; exit 1; }
-$PG -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB"
-trap '$PG -d postgres -c "drop database if exists $DB with (force)" >/dev/null 2>&1 || true' EXIT
+# The floor is built here, and again whenever one of its sources is newer than its jar.
+if [[ ! -f $MIN_JAR ]] || [[ -n $(find "$MIN_DIR/pom.xml" "$MIN_DIR/src" -newer "$MIN_JAR" -type f) ]]; then
+    echo "building the floor ($MIN_DIR)"
+    ./mvnw -B -q -f "$MIN_DIR/pom.xml" package -DskipTests >"$OUT/minimal-build.log" 2>&1 \
+        || { echo "the floor did not build: $OUT/minimal-build.log" >&2; tail -20 "$OUT/minimal-build.log" >&2; exit 1; }
+fi
+$PG -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB" \
+    -c "drop database if exists $MIN_DB with (force)" -c "create database $MIN_DB"
+PID=
+# a failed run leaves no process behind (it would hold the ports) and no database
+trap '[[ -n $PID ]] && kill "$PID" 2>/dev/null; $PG -d postgres -c "drop database if exists $DB with (force)" -c "drop database if exists $MIN_DB with (force)" >/dev/null 2>&1 || true' EXIT
+# the floor's one table
+$PG -d "$MIN_DB" -c "create table minimal_message (id uuid primary key, body text not null, created_at timestamptz not null default now())"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-PID=
-launch() { # java [jvm options...]
-    local java=$1; shift
+READY_URL=
+MIGRATING=
+launch() { # gateway|minimal java [jvm options...]
+    local app=$1 java=$2; shift 2
+    if [[ $app == minimal ]]; then
+        READY_URL="http://localhost:$MIN_PORT/q/health/ready"
+        QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$MIN_DB" QUARKUS_DATASOURCE_USERNAME=$PG_USER \
+        QUARKUS_HTTP_PORT=$MIN_PORT \
+            "$java" "$@" -jar "$MIN_JAR" >>"$OUT/startup-minimal.log" 2>&1 &
+        PID=$!
+        return
+    fi
+    READY_URL="http://localhost:$MGMT_PORT/q/health/ready"
+    # the measured starts: as the replicas run after the migration Job (or, at-start, as every start did before)
+    local migrate_at_start=false
+    [[ $MIGRATION == at-start ]] && migrate_at_start=true
+    [[ -n $MIGRATING ]] && migrate_at_start=true
     QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$DB" QUARKUS_DATASOURCE_USERNAME=$PG_USER \
     QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT_PORT GATEWAY_API_KEYS=startup-key GATEWAY_DEFAULT_SENDER=main \
     GATEWAY_CLOUD_API_BASE_URL="http://localhost:1/unused" \
     GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID=100000000000001 GATEWAY_SENDERS_MAIN_ACCESS_TOKEN=startup-token \
     GATEWAY_WEBHOOK_APP_SECRET=startup-secret GATEWAY_WEBHOOK_VERIFY_TOKEN=startup-verify \
-    GATEWAY_CALLBACKS_SECRET=startup-callback-secret \
-        "$java" "$@" -jar target/quarkus-app/quarkus-run.jar >>"$OUT/startup.log" 2>&1 &
+    GATEWAY_CALLBACKS_SECRET=startup-callback-secret QUARKUS_FLYWAY_MIGRATE_AT_START=$migrate_at_start \
+    GATEWAY_MIGRATE_AND_EXIT=${MIGRATING:-false} \
+        "$java" "$@" ${BENCH_GATEWAY_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >>"$OUT/startup.log" 2>&1 &
     PID=$!
 }
 wait_ready() { # start-ms -> prints ms to ready
-    until curl -sf "http://localhost:$MGMT_PORT/q/health/ready" 2>/dev/null | grep -q '"UP"'; do
-        kill -0 "$PID" 2>/dev/null || { echo "gateway died: $OUT/startup.log" >&2; tail -20 "$OUT/startup.log" >&2; exit 1; }
-        if (($(now_ms) - $1 > 60000)); then echo "not ready in 60 s" >&2; exit 1; fi
+    until curl -sf "$READY_URL" 2>/dev/null | grep -q '"UP"'; do
+        kill -0 "$PID" 2>/dev/null || { echo "process died: $OUT/startup*.log" >&2; tail -20 "$OUT/startup.log" >&2; exit 1; }
+        if (($(now_ms) - $1 > ${BENCH_STARTUP_TIMEOUT_S:-180} * 1000)); then echo "not ready in ${BENCH_STARTUP_TIMEOUT_S:-180} s" >&2; exit 1; fi
         sleep 0.01
     done
     echo $(($(now_ms) - $1))
@@ -53,32 +96,56 @@ wait_ready() { # start-ms -> prints ms to ready
 stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
-measure() { # label java [jvm options...]
-    local label=$1 ms rss t0 all_ms="" all_rss=""
-    shift
-    for run in $(seq 1 "$RUNS"); do
-        t0=$(now_ms)
-        launch "$@"
-        ms=$(wait_ready "$t0")
-        rss=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
-        stop
-        all_ms+="$ms"$'\n'; all_rss+="$rss"$'\n'
-        echo "{\"section\":\"startup\",\"name\":\"$label\",\"run\":$run,\"ms\":$ms,\"rssKb\":$rss}" >>"$RAW"
+declare -A MEDIAN_MS
+measure() { # label java [jvm options...] -- [the floor's jvm options...]: gateway and floor starts alternate
+    local label=$1 java=$2 ms rss t0 app
+    shift 2
+    local gw_opts=() min_opts=() seen_sep=
+    for a in "$@"; do
+        if [[ $a == -- ]]; then seen_sep=1; elif [[ -n $seen_sep ]]; then min_opts+=("$a"); else gw_opts+=("$a"); fi
     done
-    printf '%-34s ready in %5s ms (median of %s: %s)   RSS at ready %s MB\n' "$label" \
-        "$(printf '%s' "$all_ms" | median)" "$RUNS" "$(printf '%s' "$all_ms" | tr '\n' ' ')" \
-        "$(( $(printf '%s' "$all_rss" | median) / 1024 ))"
+    declare -A all_ms=() all_rss=()
+    for run in $(seq 1 "$RUNS"); do
+        for app in gateway minimal; do
+            t0=$(now_ms)
+            if [[ $app == gateway ]]; then launch gateway "$java" "${gw_opts[@]}"; else launch minimal "$java" "${min_opts[@]}"; fi
+            ms=$(wait_ready "$t0")
+            rss=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
+            stop
+            all_ms[$app]+="$ms"$'\n'; all_rss[$app]+="$rss"$'\n'
+            if [[ $app == gateway ]]; then
+                echo "{\"section\":\"startup\",\"name\":\"$label\",\"run\":$run,\"ms\":$ms,\"rssKb\":$rss}" >>"$RAW"
+            else
+                echo "{\"section\":\"startup-floor\",\"name\":\"minimal Quarkus, $label\",\"run\":$run,\"ms\":$ms,\"rssKb\":$rss}" >>"$RAW"
+            fi
+        done
+    done
+    for app in gateway minimal; do
+        MEDIAN_MS["$app $label"]=$(printf '%s' "${all_ms[$app]}" | median)
+        printf '%-8s %-20s ready in %5s ms (median of %s: %s)   RSS at ready %s MB\n' "$app" "$label" \
+            "${MEDIAN_MS["$app $label"]}" "$RUNS" "$(printf '%s' "${all_ms[$app]}" | tr '\n' ' ')" \
+            "$(( $(printf '%s' "${all_rss[$app]}" | median) / 1024 ))"
+    done
+    printf '         %-20s gateway ÷ minimal: %s\n' "$label" \
+        "$(awk -v g="${MEDIAN_MS["gateway $label"]}" -v m="${MEDIAN_MS["minimal $label"]}" 'BEGIN {printf "%.2f", g / m}')"
 }
 
-# the first start migrates the empty database: not a start-up figure
-t0=$(now_ms); launch "$JAVA17"; echo "first start (migrates the schema): $(wait_ready "$t0") ms"; stop
+# The schema, as the migration Job makes it: not a start-up figure.
+if [[ $MIGRATION == at-start ]]; then
+    t0=$(now_ms); launch gateway "$JAVA17"; ms=$(wait_ready "$t0"); echo "first start (migrates the schema): $ms ms"; stop
+else
+    t0=$(now_ms)
+    MIGRATING=true; launch gateway "$JAVA17"; MIGRATING=
+    wait "$PID" || { echo "the migration run failed: $OUT/startup.log" >&2; tail -20 "$OUT/startup.log" >&2; exit 1; }
+    echo "migration run (gateway.migrate-and-exit=true, empty database): exit 0 after $(($(now_ms) - t0)) ms"
+fi
 
 measure "JDK 17" "$JAVA17"
 if [[ -x "$JAVA25" ]]; then
     measure "JDK 25" "$JAVA25"
-    # Training run: start, serve a little traffic, stop; the JVM writes the cache as it exits.
-    rm -f "$AOT"
-    t0=$(now_ms); launch "$JAVA25" -XX:AOTCacheOutput="$AOT"; wait_ready "$t0" >/dev/null
+    # Training runs: start, serve a little traffic, stop; the JVM writes the cache as it exits.
+    rm -f "$AOT" "$MIN_AOT"
+    t0=$(now_ms); launch gateway "$JAVA25" -XX:AOTCacheOutput="$AOT"; wait_ready "$t0" >/dev/null
     for _ in $(seq 1 20); do
         curl -s -o /dev/null "http://localhost:$PORT/v1/messages" -H 'Authorization: Bearer startup-key' \
             -H 'Content-Type: application/json' \
@@ -86,14 +153,23 @@ if [[ -x "$JAVA25" ]]; then
         curl -s -o /dev/null "http://localhost:$MGMT_PORT/q/health/ready"
     done
     stop
-    [[ -f "$AOT" ]] || { echo "the training run wrote no AOT cache ($OUT/startup.log)" >&2; exit 1; }
-    echo "AOT cache: $(( $(stat -c %s "$AOT") / 1024 / 1024 )) MB"
-    measure "JDK 25 + AOT cache" "$JAVA25" -XX:AOTCache="$AOT"
+    t0=$(now_ms); launch minimal "$JAVA25" -XX:AOTCacheOutput="$MIN_AOT"; wait_ready "$t0" >/dev/null
+    for _ in $(seq 1 20); do
+        curl -s -o /dev/null "http://localhost:$MIN_PORT/messages" -H 'Content-Type: application/json' \
+            -d '{"to":"+5511900000000","type":"template"}'
+        curl -s -o /dev/null "http://localhost:$MIN_PORT/q/health/ready"
+    done
+    stop
+    [[ -f "$AOT" && -f "$MIN_AOT" ]] || { echo "a training run wrote no AOT cache ($OUT/startup*.log)" >&2; exit 1; }
+    echo "AOT cache: gateway $(( $(stat -c %s "$AOT") / 1024 / 1024 )) MB, minimal $(( $(stat -c %s "$MIN_AOT") / 1024 / 1024 )) MB"
+    measure "JDK 25 + AOT cache" "$JAVA25" -XX:AOTCache="$AOT" -- -XX:AOTCache="$MIN_AOT"
     # The same with the cache Quarkus builds itself, trained by our @QuarkusIntegrationTest suite:
     # JAVA_HOME=<jdk 25> ./mvnw verify -Dquarkus.package.jar.aot.enabled=true (README "Start-up")
     if [[ -f target/quarkus-app/app.aot ]]; then
-        measure "JDK 25 + AOT cache (Quarkus, ITs)" "$JAVA25" -XX:AOTCache=target/quarkus-app/app.aot
+        measure "JDK 25 + AOT cache (Quarkus, ITs)" "$JAVA25" -XX:AOTCache=target/quarkus-app/app.aot -- -XX:AOTCache="$MIN_AOT"
     fi
+    echo "startup ratio (gateway ÷ minimal, JDK 25 + AOT cache): $(awk -v g="${MEDIAN_MS["gateway JDK 25 + AOT cache"]}" \
+        -v m="${MEDIAN_MS["minimal JDK 25 + AOT cache"]}" 'BEGIN {printf "%.2f", g / m}')"
 else
-    echo "no JDK 25 at $JAVA25: set BENCH_JAVA25 (skipping the JDK 25 variants)"
+    echo "no JDK 25 at $JAVA25: set BENCH_JAVA25 (skipping the JDK 25 variants and the ratio line)"
 fi

@@ -66,6 +66,13 @@ public interface GatewayConfig {
     /** Where health and metrics are served. */
     Operations operations();
 
+    /**
+     * Migrate the schema and exit 0 (a Kubernetes Job or init container runs the jar so, once per release; the
+     * replicas start with {@code quarkus.flyway.migrate-at-start=false}). wagateway.schema.MigrateAndExit.
+     */
+    @WithDefault("false")
+    boolean migrateAndExit();
+
     interface Api {
         /** Comma-separated API keys accepted as {@code Authorization: Bearer <key>}. */
         Optional<List<String>> keys();

@@ -47,6 +47,7 @@ class KubernetesManifestsTest {
             "quarkus.datasource.username",
             "quarkus.datasource.password",
             "quarkus.shutdown.timeout",
+            "quarkus.flyway.migrate-at-start",
             "quarkus.log.console.json.enabled");
 
     /** Key names that hold credentials: they belong in the Secret, never in the ConfigMap. */
@@ -381,6 +382,11 @@ class KubernetesManifestsTest {
                 names.addAll(env(container).keySet());
             }
         }
+        for (Doc job : Manifests.resources("Job")) {
+            for (Object container : Manifests.containers(job)) {
+                names.addAll(env(container).keySet());
+            }
+        }
         assertThat(names).hasSizeGreaterThanOrEqualTo(15);
         List<String> unknown = names.stream().filter(n -> known.stream().noneMatch(p -> p.matcher(n).matches())).toList();
         assertThat(unknown).as("environment variables that no gateway.* or allowed quarkus.* property reads").isEmpty();
@@ -458,6 +464,50 @@ class KubernetesManifestsTest {
         assertThat(env(Manifests.containers(dispatcher).get(0))).containsEntry("GATEWAY_DISPATCH_ENABLED", "true");
         assertThat(configMapData()).as("replicas of the jvm and native overlays dispatch")
                 .containsEntry("GATEWAY_DISPATCH_ENABLED", "true");
+    }
+
+    /**
+     * Issue 19, migrations once: a Job in the base (so in every overlay) runs the gateway's image with
+     * gateway.migrate-and-exit=true and the replicas' settings; no replica migrates at start.
+     */
+    @Test
+    void aJobMigratesOncePerReleaseAndNoReplicaMigratesAtStart() {
+        Doc job = Manifests.resource("Job", "wagateway-migrate");
+        assertThat(job.file().getParent()).isEqualTo(Manifests.BASE);
+        assertThat(Yaml.list(Manifests.documents(Manifests.BASE.resolve("kustomization.yaml")).get(0).body(), "resources"))
+                .contains(job.file().getFileName().toString());
+        Object podSpec = Yaml.at(job.body(), "spec", "template", "spec");
+        assertThat(Yaml.string(podSpec, "restartPolicy")).isIn("OnFailure", "Never");
+        assertThat(Yaml.at(job.body(), "spec", "backoffLimit")).as("a failing migration is retried a bounded number of times")
+                .isNotNull();
+        assertThat(Yaml.at(podSpec, "automountServiceAccountToken")).isEqualTo(false);
+        assertThat(Yaml.at(podSpec, "securityContext", "runAsNonRoot")).isEqualTo(true);
+        List<Object> containers = Manifests.containers(job);
+        assertThat(containers).hasSize(1);
+        Object container = containers.get(0);
+        assertThat(Yaml.string(container, "image")).as("the replicas' image, rewritten by each overlay").isEqualTo("wagateway");
+        assertThat(env(container)).containsEntry("GATEWAY_MIGRATE_AND_EXIT", "true");
+        List<String> sources = new ArrayList<>();
+        for (Object from : Yaml.list(container, "envFrom")) {
+            sources.add(Objects.requireNonNullElse(Yaml.string(from, "configMapRef", "name"),
+                    "secret:" + Yaml.string(from, "secretRef", "name")));
+        }
+        assertThat(sources).as("the replicas' settings").containsExactly(CONFIG_MAP, "secret:" + SECRET);
+        assertResources(Yaml.map(container, "resources"), "the migration Job");
+        Object security = Yaml.at(container, "securityContext");
+        assertThat(Yaml.at(security, "readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(Yaml.at(security, "allowPrivilegeEscalation")).isEqualTo(false);
+        assertThat(Yaml.list(security, "capabilities", "drop")).contains("ALL");
+        assertThat(Yaml.list(container, "volumeMounts"))
+                .anySatisfy(m -> assertThat(Yaml.string(m, "mountPath")).isEqualTo("/tmp"));
+
+        assertThat(configMapData()).containsEntry("QUARKUS_FLYWAY_MIGRATE_AT_START", "false");
+        for (Doc workload : Manifests.workloads()) {
+            for (Object replica : Manifests.containers(workload)) {
+                assertThat(env(replica)).as("replicas of %s", workload).doesNotContainKey("QUARKUS_FLYWAY_MIGRATE_AT_START")
+                        .doesNotContainKey("GATEWAY_MIGRATE_AND_EXIT");
+            }
+        }
     }
 
     /**
