@@ -53,7 +53,7 @@ $PG -d postgres -c "drop database if exists $DB with (force)" -c "create databas
     -c "drop database if exists $MIN_DB with (force)" -c "create database $MIN_DB"
 PID=
 # a failed run leaves no process behind (it would hold the ports) and no database
-trap '[[ -n $PID ]] && kill "$PID" 2>/dev/null; $PG -d postgres -c "drop database if exists $DB with (force)" -c "drop database if exists $MIN_DB with (force)" >/dev/null 2>&1 || true' EXIT
+trap '{ [[ -n $PID ]] && kill "$PID" 2>/dev/null; } || true; $PG -d postgres -c "drop database if exists $DB with (force)" -c "drop database if exists $MIN_DB with (force)" >/dev/null 2>&1 || true' EXIT
 # the floor's one table
 $PG -d "$MIN_DB" -c "create table minimal_message (id uuid primary key, body text not null, created_at timestamptz not null default now())"
 

@@ -17,7 +17,8 @@ import wagateway.config.GatewayConfig;
 /**
  * With {@code quarkus.flyway.migrate-at-start=false} (replicas after a migration Job) a start does not run Flyway:
  * it asks the database for its schema version in one query, through the reactive pool (no JDBC connection, no
- * Flyway boot), and refuses to start on a schema older than {@link RequiredSchema#VERSION}, with one line. Exit
+ * Flyway boot: wagateway.config.MigrationRunSettings turns Flyway off for such a start), and refuses to start on a schema older
+ * than {@link RequiredSchema#VERSION}, with one line. Exit
  * status 1 rather than readiness DOWN: a replica that only stopped taking traffic would still run its dispatcher
  * and scheduled jobs against the old schema; Kubernetes restarts it until the migration Job has run. A newer
  * schema is served (a rolling update: the Job migrated for the new version while old replicas still run).
@@ -32,10 +33,9 @@ public class SchemaVersionCheck {
     private static final String UNDEFINED_TABLE = "42P01";
 
     void check(@Observes StartupEvent event, GatewayConfig config, Pool pool,
-            @ConfigProperty(name = "quarkus.flyway.migrate-at-start", defaultValue = "false") boolean migrateAtStart,
-            @ConfigProperty(name = "quarkus.flyway.active", defaultValue = "true") boolean flywayActive) {
-        if (migrateAtStart || !flywayActive || config.migrateAndExit()) {
-            return; // Flyway migrated (and validated) this start, or there is no database here
+            @ConfigProperty(name = "quarkus.flyway.migrate-at-start", defaultValue = "false") boolean migrateAtStart) {
+        if (migrateAtStart || config.migrateAndExit()) {
+            return; // Flyway migrates (and validates) in this start
         }
         int applied = appliedVersion(pool).await().atMost(TIMEOUT);
         String refusal = RequiredSchema.refusal(applied);

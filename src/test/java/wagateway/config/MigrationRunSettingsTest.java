@@ -30,6 +30,18 @@ class MigrationRunSettingsTest {
     }
 
     @Test
+    void aReplicaThatDoesNotMigrateDoesNotBootFlywayAndAMigrationRunDoes() {
+        assertThat(config(Map.of("QUARKUS_FLYWAY_MIGRATE_AT_START", "false")).getValue("quarkus.flyway.active", Boolean.class))
+                .isFalse();
+        assertThat(config(Map.of("QUARKUS_FLYWAY_MIGRATE_AT_START", "true")).getOptionalValue("quarkus.flyway.active",
+                Boolean.class)).isEmpty();
+        assertThat(config(Map.of()).getOptionalValue("quarkus.flyway.active", Boolean.class)).isEmpty();
+        assertThat(config(Map.of("QUARKUS_FLYWAY_MIGRATE_AT_START", "false", "GATEWAY_MIGRATE_AND_EXIT", "true"))
+                .getOptionalValue("quarkus.flyway.active", Boolean.class)).as("the Job's run: the ConfigMap says false")
+                .isEmpty();
+    }
+
+    @Test
     void aReplicaKeepsItsSettings() {
         SmallRyeConfig config = config(Map.of("GATEWAY_MIGRATE_AND_EXIT", "false", "GATEWAY_DISPATCH_ENABLED", "true"));
         assertThat(config.getValue("gateway.dispatch.enabled", Boolean.class)).isTrue();
