@@ -32,7 +32,7 @@ class PackageDependenciesTest {
     @Test
     void theFoundationUsesNoFeature() {
         noClasses().that().resideInAnyPackage("wagateway.support..", "wagateway.wakeup..", "wagateway.config..",
-                "wagateway.operations..")
+                "wagateway.operations..", "wagateway.schema..")
                 .should().dependOnClassesThat().resideInAnyPackage("wagateway.cloudapi..", "wagateway.contact..",
                         "wagateway.conversation..", "wagateway.dispatch..", "wagateway.event..",
                         "wagateway.inbound..", "wagateway.media..", "wagateway.message..", "wagateway.policy..",
