@@ -1,6 +1,8 @@
 package wagateway.lambda;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
@@ -63,6 +65,26 @@ class FunctionPackageTest {
         assertThat(read.path("statusCode").asInt()).as(read.toString()).isEqualTo(200);
         assertThat(jsonBody(read).path("id").asText()).isEqualTo(id);
         assertThat(jsonBody(read).path("status").asText()).isEqualTo("queued");
+    }
+
+    @Test
+    void metasHandshakeAndABase64EncodedWebhookGoThroughTheFunction() {
+        JsonNode handshake = invoke(request("GET", "/webhooks/whatsapp",
+                "hub.mode=subscribe&hub.verify_token=test-verify-token&hub.challenge=1158201444", Map.of(), null));
+        assertThat(handshake.path("statusCode").asInt()).as(handshake.toString()).isEqualTo(200);
+        assertThat(ApiGatewayEvents.body(handshake)).isEqualTo("1158201444");
+
+        // API Gateway may hand a body over base64-encoded: the signature is still checked over the bytes Meta sent
+        String webhook = MetaWebhooks.text(MetaWebhooks.freshWaId(), "Olá, ainda têm o tamanho 42?").toString();
+        long before = MetaWebhooks.lastInboxId();
+        var event = request("POST", "/webhooks/whatsapp", "",
+                Map.of("Content-Type", "application/json", "X-Hub-Signature-256", MetaWebhooks.sign(webhook)), null);
+        event.put("body", Base64.getEncoder().encodeToString(webhook.getBytes(StandardCharsets.UTF_8)))
+                .put("isBase64Encoded", true);
+        JsonNode stored = invoke(event);
+        assertThat(stored.path("statusCode").asInt()).as(stored.toString()).isEqualTo(200);
+        assertThat(TestDb.count("select count(*) from webhook_inbox where id > ? and body = ?", before, webhook))
+                .isEqualTo(1);
     }
 
     @Test
