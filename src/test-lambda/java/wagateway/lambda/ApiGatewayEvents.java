@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.amazon.lambda.runtime.AmazonLambdaApi;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 
 import static io.restassured.RestAssured.given;
 
@@ -63,7 +65,10 @@ final class ApiGatewayEvents {
 
     /** Invokes the function with the event; returns its response event (statusCode, headers, body). */
     static JsonNode invoke(ObjectNode event) {
-        String answer = given().contentType("application/json").body(event.toString())
+        // an invocation that never completes (a response that never ends) fails here instead of hanging the build
+        String answer = given().config(RestAssuredConfig.config().httpClient(
+                HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 60_000)))
+                .contentType("application/json").body(event.toString())
                 .when().post(AmazonLambdaApi.API_BASE_PATH_TEST)
                 .then().statusCode(200)
                 .extract().asString();

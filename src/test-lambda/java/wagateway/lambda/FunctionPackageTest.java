@@ -107,6 +107,16 @@ class FunctionPackageTest {
     }
 
     @Test
+    void theEventStreamIsNotServedByTheFunction() {
+        // a stream would hold the function until its timeout: the route is not there (the dead events' route is)
+        JsonNode stream = invoke(request("GET", "/v1/events", "", Map.of("Authorization", "Bearer test-key",
+                "Accept", "text/event-stream"), null));
+        assertThat(stream.path("statusCode").asInt()).as(stream.toString()).isEqualTo(404);
+        JsonNode dead = invoke(request("GET", "/v1/events/dead", "", API_KEY, null));
+        assertThat(dead.path("statusCode").asInt()).as(dead.toString()).isEqualTo(200);
+    }
+
+    @Test
     void theFunctionNeverDispatchesAndRunsNoJob() {
         var config = ConfigProvider.getConfig();
         assertThat(config.getValue("gateway.dispatch.enabled", Boolean.class)).isFalse();
