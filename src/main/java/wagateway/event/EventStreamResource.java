@@ -20,6 +20,7 @@ import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
+import io.quarkus.arc.profile.UnlessBuildProfile;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.json.JsonObject;
 import wagateway.support.CustomerIds;
@@ -31,7 +32,11 @@ import wagateway.web.ProblemException;
  * {@code GET /v1/events}: the callback outbox's events as Server-Sent Events, in stream order, each with its
  * stream position as SSE {@code id}; resumable with {@code Last-Event-ID} (header, or the {@code lastEventId}
  * query parameter, which EventSource cannot send as a header on its first connect).
+ * <p>
+ * Not in the function package (build profile {@code lambda}, docs/serverless.md): a Lambda function answers with one
+ * buffered response, so a stream would hold the request until the function's timeout; there the route is a 404.
  */
+@UnlessBuildProfile("lambda")
 @Path("/v1/events")
 @Tag(name = "Events")
 public class EventStreamResource {

@@ -113,6 +113,31 @@ class NativeSourcesIT {
                 .allMatch(m -> includes.stream().anyMatch(p -> p.matcher(m).matches()), "in resource-config.json");
     }
 
+    @Test
+    void everyResourceReadAtRunTimeIsPackedIntoTheImage() throws IOException {
+        List<Pattern> includes = resourceIncludes();
+        List<String> files = NativeResourcesTest.resourceFiles();
+        List<String> readAtRunTime = new ArrayList<>();
+        for (ResourceReads.Read read : NativeResourcesTest.runTimeReads()) {
+            Pattern glob = NativeImageReadinessTest.glob(read.glob());
+            files.stream().filter(f -> glob.matcher(f).matches()).forEach(readAtRunTime::add);
+        }
+        assertThat(readAtRunTime).isNotEmpty()
+                .allMatch(f -> includes.stream().anyMatch(p -> p.matcher(f).matches()), "in resource-config.json");
+    }
+
+    private static List<Pattern> resourceIncludes() {
+        List<Pattern> includes = new ArrayList<>();
+        for (JsonNode include : resources.path("resources").path("includes")) {
+            if (include.has("pattern")) {
+                includes.add(Pattern.compile(include.get("pattern").asText()));
+            } else if (include.has("glob")) {
+                includes.add(NativeImageReadinessTest.glob(include.get("glob").asText()));
+            }
+        }
+        return includes;
+    }
+
     /** target/native-sources (sources-only build) or target/*-native-image-source-jar (full build), newest first. */
     private static Optional<Path> nativeSources() throws IOException {
         Path target = Path.of("target");
