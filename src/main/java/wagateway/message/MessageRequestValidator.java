@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,6 +59,12 @@ public class MessageRequestValidator {
     private final ObjectMapper mapper;
     private final TemplateCatalog templates;
 
+    /** Without a template catalogue: every template is checked by shape and static category only. */
+    MessageRequestValidator(GatewayConfig config, Clock clock, ObjectMapper mapper) {
+        this(config, clock, mapper, null);
+    }
+
+    @Inject
     MessageRequestValidator(GatewayConfig config, Clock clock, ObjectMapper mapper, TemplateCatalog templates) {
         this.templates = templates;
         this.config = config;
@@ -110,7 +117,7 @@ public class MessageRequestValidator {
         }
         Refusal refusal = null;
         // the sender's account catalogue when it was ever synced; else (no account, never synced) the static map
-        AccountTemplates catalog = sender == null ? null : templates.forSender(sender);
+        AccountTemplates catalog = sender == null || templates == null ? null : templates.forSender(sender);
         if (catalog != null && !catalog.synced()) {
             catalog = null;
         }
@@ -290,7 +297,7 @@ public class MessageRequestValidator {
 
     /** The template's category for a message of this sender (see below). */
     String templateCategory(String sender, JsonNode template) {
-        AccountTemplates catalog = templates.forSender(sender);
+        AccountTemplates catalog = templates == null ? null : templates.forSender(sender);
         return templateCategory(catalog != null && catalog.synced() ? catalog : null, template);
     }
 
