@@ -140,7 +140,8 @@ public class MessageRequestValidator {
             if (configured != null) {
                 category = configured;
             }
-            if (category == null) {
+            if (category == null && refusal == null) {
+                // (a template the catalogue refused has no category to take: its refusal says why)
                 errors.add(new FieldError("category", "templates need a category: give one, or configure "
                         + "gateway.templates.<name>.category"));
             } else if ("service".equals(category)) {

@@ -59,13 +59,13 @@ public class CatalogStore {
             where waba_id = $1 and name = $2 and language = $3""";
 
     /**
-     * Takes the account's on-demand sync slot, at most once per {@code $3} (an interval), across replicas: the row
+     * Takes the account's on-demand sync slot, at most once per {@code $3} seconds, across replicas: the row
      * comes back only to the one replica whose insert or update won.
      */
     private static final String DEMAND = """
             insert into template_catalog as c (waba_id, synced_at, demanded_at) values ($1, null, $2)
             on conflict (waba_id) do update set demanded_at = excluded.demanded_at
-                where c.demanded_at is null or c.demanded_at <= excluded.demanded_at - $3::interval
+                where c.demanded_at is null or c.demanded_at <= excluded.demanded_at - $3 * interval '1 second'
             returning waba_id""";
 
     /** Meta's status events that set a status; REINSTATED means approved again; the others (FLAGGED…) set none. */
@@ -155,7 +155,7 @@ public class CatalogStore {
     /** Takes the account's on-demand sync slot; @return whether this caller may sync now */
     Uni<Boolean> demand(SqlClient client, String wabaId, Instant now, java.time.Duration every) {
         return client.preparedQuery(DEMAND)
-                .execute(Tuple.of(wabaId, now.atOffset(ZoneOffset.UTC), every.toSeconds() + " seconds"))
+                .execute(Tuple.of(wabaId, now.atOffset(ZoneOffset.UTC), (int) every.toSeconds()))
                 .map(rows -> rows.iterator().hasNext());
     }
 

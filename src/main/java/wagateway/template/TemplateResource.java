@@ -99,7 +99,7 @@ public class TemplateResource {
             params.and("cw", cursor[0]).and("cn", cursor[1]).and("cl", cursor[2]);
         }
         return Panache.withSession(() -> CatalogTemplate.<CatalogTemplate> find(query.toString(),
-                Sort.by("wabaId").and("name").and("language"), params).range(0, size).list())
+                Sort.by("wabaId").and("name").and("language"), params).range(0, size - 1).list())
                 .map(rows -> {
                     List<TemplateView> items = rows.stream().map(this::view).toList();
                     String next = rows.size() < size ? null : encode(rows.get(rows.size() - 1));

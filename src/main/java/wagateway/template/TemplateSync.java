@@ -104,9 +104,10 @@ public class TemplateSync {
         if (account == null) {
             return Uni.createFrom().item(false);
         }
+        // never fails the accept: without a sync, the catalogue as it is decides
         return store.demand(pool, account.id(), clock.instant(), ON_DEMAND_EVERY)
-                .chain(mine -> mine ? sync(account).replaceWith(true).onFailure().recoverWithItem(false)
-                        : Uni.createFrom().item(false));
+                .chain(mine -> mine ? sync(account).replaceWith(true) : Uni.createFrom().item(false))
+                .onFailure().recoverWithItem(false);
     }
 
     /** One sync of the account, joined by whoever asks while it runs. @return the templates read */

@@ -118,7 +118,7 @@ class TemplateCatalogTest {
         api().get("/v1/templates?limit=0").then().statusCode(400).body("errors[0].field", equalTo("limit"));
         api().get("/v1/templates?after=not-a-cursor").then().statusCode(400).body("errors[0].field", equalTo("after"));
         api().get("/v1/templates/no_such_one").then().statusCode(404);
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(wagateway.testsupport.Management.url("/q/health/ready")).then().statusCode(200)
                 .body("checks.find { it.name == 'Template catalogue' }.data.main",
                         org.hamcrest.Matchers.startsWith("105 templates"));
     }
@@ -190,9 +190,10 @@ class TemplateCatalogTest {
         assertThat(TestDb.count("select count(*) from outbound_message where recipient = ?", other)).isZero();
 
         List<Map<String, Object>> events = TestDb.query("select payload::text as p from event_outbox "
-                + "where type = 'template.status' and payload->>'name' = 'hello_world' and payload->>'status' = 'PAUSED'");
+                + "where type = 'template.status' and payload->>'name' = 'hello_world' and payload->>'status' = 'PAUSED' "
+                + "order by id desc");
         assertThat(events).isNotEmpty();
-        assertThat((String) events.get(0).get("p")).contains("\"previousStatus\":\"APPROVED\"", "LOW_QUALITY");
+        assertThat((String) events.get(0).get("p")).contains("\"previousStatus\": \"APPROVED\"", "LOW_QUALITY");
 
         // quality and category webhooks change the catalogue too
         given().contentType(ContentType.JSON).body("{\"quality\":\"RED\"}").post("/sandbox/templates/order_update/quality")
