@@ -38,8 +38,13 @@ public class TemplateCatalog {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Map<String, AccountTemplates> accounts = new ConcurrentHashMap<>();
-    /** Reloads started per account: only the latest one's result is kept, so an older read never wins. */
+    /**
+     * Reloads started per account, and the latest applied: a reload is kept unless a later-started one (which read
+     * the database no earlier) was applied already, so an older read never overwrites a newer one, and a caller
+     * who awaited its reload sees at least what that reload read.
+     */
     private final Map<String, AtomicLong> reloads = new ConcurrentHashMap<>();
+    private final Map<String, long[]> applied = new ConcurrentHashMap<>();
 
     TemplateCatalog(WabaDirectory wabas, Vertx vertx, ObjectMapper mapper, Clock clock, CatalogSignal signal,
             MeterRegistry metrics) {
@@ -50,6 +55,7 @@ public class TemplateCatalog {
         for (WabaDirectory.Account account : wabas.all()) {
             accounts.put(account.id(), AccountTemplates.of(account.id(), null, List.of()));
             reloads.put(account.id(), new AtomicLong());
+            applied.put(account.id(), new long[1]);
             Gauge.builder("wagateway_template_catalog_templates", () -> get(account.id()).size())
                     .description("Templates in this replica's catalogue of the account").tag("waba", account.name())
                     .register(metrics);
@@ -102,8 +108,12 @@ public class TemplateCatalog {
                         .map(rows -> AccountTemplates.of(wabaId, sync == null ? null : sync.syncedAt,
                                 rows.stream().map(this::facts).toList())))))
                 .invoke(loaded -> {
-                    if (counter.get() == reload) {
-                        accounts.put(wabaId, loaded);
+                    long[] latest = applied.get(wabaId);
+                    synchronized (latest) {
+                        if (reload > latest[0]) {
+                            latest[0] = reload;
+                            accounts.put(wabaId, loaded);
+                        }
                     }
                 }).replaceWithVoid();
     }

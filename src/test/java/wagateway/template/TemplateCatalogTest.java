@@ -170,7 +170,8 @@ class TemplateCatalogTest {
                 .body("category", equalTo("utility"));
         // a second one within the minute: no second sync, refused
         putTemplate("approved_later", "{\"category\":\"utility\"}");
-        refused(to, template(to, "approved_later", "en_US", "[]", ""), TemplateRefusal.UNKNOWN, "template.name");
+        String other = TestDb.freshPhone();
+        refused(other, template(other, "approved_later", "en_US", "[]", ""), TemplateRefusal.UNKNOWN, "template.name");
     }
 
     @Test
