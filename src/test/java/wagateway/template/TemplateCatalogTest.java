@@ -256,5 +256,6 @@ class TemplateCatalogTest {
                 {"from":"second","to":"%s","type":"template","category":"utility","template":{"name":"not_in_catalogue",
                  "language":{"code":"en_US"}}}""".formatted(to)).post("/v1/messages").then().statusCode(202);
         api().get("/v1/templates").then().statusCode(200).body("items.name", hasItem("hello_world"));
+        given().get("/v1/templates").then().statusCode(401);
     }
 }
