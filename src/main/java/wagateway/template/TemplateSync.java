@@ -23,7 +23,8 @@ import io.vertx.mutiny.sqlclient.Pool;
  * waits for Meta), every {@code gateway.template-catalog.sync-interval}, at once after a template webhook, on
  * {@code POST /v1/templates/sync}, and on demand when a send names a template the catalogue does not know (at most
  * once a minute per account, across replicas). One sync per account at a time on a replica: a request while one
- * runs joins it. A sync reads every page first and writes only a whole catalogue.
+ * runs queues one more after it, shared by all who ask meanwhile. A sync reads every page first and writes only a
+ * whole catalogue.
  */
 @ApplicationScoped
 public class TemplateSync {
@@ -39,7 +40,7 @@ public class TemplateSync {
     private final Clock clock;
     private final Vertx vertx;
     private final MeterRegistry metrics;
-    private final Map<String, Uni<Integer>> running = new ConcurrentHashMap<>();
+    private final Map<String, Runs> runs = new ConcurrentHashMap<>();
 
     TemplateSync(WabaDirectory wabas, GraphTemplateClient graph, CatalogStore store, TemplateCatalog catalog, Pool pool,
             Clock clock, Vertx vertx, MeterRegistry metrics) {
@@ -110,28 +111,62 @@ public class TemplateSync {
                 .onFailure().recoverWithItem(false);
     }
 
-    /** One sync of the account, joined by whoever asks while it runs. @return the templates read */
+    /** An account's sync in progress, and the one queued behind it. */
+    private static final class Runs {
+        Uni<Integer> running;
+        Uni<Integer> next;
+    }
+
+    /**
+     * A sync of the account that starts after this call: at once when none runs, else one queued behind the
+     * running one and shared by everyone who asks meanwhile (the running one may have read the Graph before the
+     * change that made them ask). @return the templates read
+     */
     Uni<Integer> sync(WabaDirectory.Account account) {
-        return running.computeIfAbsent(account.id(), id -> {
-            var started = clock.instant();
-            return graph.fetchAll(account, started)
-                    .chain(templates -> pool.withTransaction(tx -> store.replace(tx, account.id(), templates, started))
-                            .replaceWith(templates.size()))
-                    // this replica's copy at once; the others (and this one again) on the NOTIFY at commit
-                    .call(n -> catalog.reload(account.id()))
-                    .invoke(n -> {
-                        metrics.counter("wagateway_template_syncs_total", "waba", account.name(), "outcome", "ok")
-                                .increment();
-                        Log.debugf("Template catalogue of %s synced: %d templates", account.name(), n);
-                    })
-                    .onFailure().invoke(e -> {
-                        metrics.counter("wagateway_template_syncs_total", "waba", account.name(), "outcome", "failed")
-                                .increment();
-                        Log.warnf("Template catalogue of %s not synced (%s); the previous catalogue stays in use",
-                                account.name(), e.getMessage());
-                    })
-                    .onTermination().invoke(() -> running.remove(id))
-                    .memoize().indefinitely();
-        });
+        Runs runs = this.runs.computeIfAbsent(account.id(), id -> new Runs());
+        synchronized (runs) {
+            if (runs.running == null) {
+                runs.running = tracked(runs, read(account));
+                return runs.running;
+            }
+            if (runs.next == null) {
+                runs.next = tracked(runs, runs.running.onItemOrFailure().transformToUni((n, failure) -> read(account)));
+            }
+            return runs.next;
+        }
+    }
+
+    private static Uni<Integer> tracked(Runs runs, Uni<Integer> sync) {
+        @SuppressWarnings("unchecked")
+        Uni<Integer>[] self = new Uni[1];
+        self[0] = sync.onTermination().invoke(() -> {
+            synchronized (runs) {
+                if (runs.running == self[0]) {
+                    runs.running = runs.next;
+                    runs.next = null;
+                }
+            }
+        }).memoize().indefinitely();
+        return self[0];
+    }
+
+    private Uni<Integer> read(WabaDirectory.Account account) {
+        var started = clock.instant();
+        return graph.fetchAll(account, started)
+                .chain(templates -> pool.withTransaction(tx -> store.replace(tx, account.id(), templates, started))
+                        .replaceWith(templates.size()))
+                // this replica's copy at once; the others (and this one again) on the NOTIFY at commit
+                .call(n -> catalog.reload(account.id()))
+                .invoke(n -> {
+                    metrics.counter("wagateway_template_syncs_total", "waba", account.name(), "outcome", "ok")
+                            .increment();
+                    Log.debugf("Template catalogue of %s synced: %d templates", account.name(), n);
+                })
+                .onFailure().invoke(e -> {
+                    metrics.counter("wagateway_template_syncs_total", "waba", account.name(), "outcome", "failed")
+                            .increment();
+                    Log.warnf("Template catalogue of %s not synced (%s); the previous catalogue stays in use",
+                            account.name(), e.getMessage());
+                });
     }
 }
