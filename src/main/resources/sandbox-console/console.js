@@ -421,6 +421,38 @@ async function applyFaults(storm) {
   }
 }
 
+// ---------- templates ----------
+
+async function loadTemplates() {
+  const templates = await api('GET', '/sandbox/templates');
+  $('template-list').innerHTML = templates.map((t) => `<li data-template="${escapeHtml(t.name)}">
+      <strong>${escapeHtml(t.name)}</strong> ${escapeHtml(t.language)} · ${escapeHtml(t.status)} · ${escapeHtml(t.quality)}<br>
+      <button type="button" data-status="PAUSED">Pause</button><button type="button" data-status="DISABLED">Disable</button>
+      <button type="button" data-status="APPROVED">Approve</button>
+      <select aria-label="Category of ${escapeHtml(t.name)}">${['utility', 'marketing', 'authentication']
+        .map((c) => `<option${c === t.category ? ' selected' : ''}>${c}</option>`).join('')}</select></li>`).join('');
+}
+
+async function changeTemplate(name, what, body) {
+  $('template-error').textContent = '';
+  try {
+    await api('POST', `/sandbox/templates/${encodeURIComponent(name)}/${what}`, body);
+    await loadTemplates();
+  } catch (e) {
+    $('template-error').textContent = e.message;
+  }
+}
+
+$('template-list').addEventListener('click', (e) => {
+  const status = e.target.dataset && e.target.dataset.status;
+  if (status) changeTemplate(e.target.closest('li').dataset.template, 'status', { status });
+});
+$('template-list').addEventListener('change', (e) => {
+  if (e.target.tagName === 'SELECT') {
+    changeTemplate(e.target.closest('li').dataset.template, 'category', { category: e.target.value });
+  }
+});
+
 // ---------- live updates ----------
 
 let refreshing = null;
@@ -440,6 +472,7 @@ function listen() {
   events.onmessage = (e) => {
     const change = JSON.parse(e.data);
     if (change.kind === 'faults' || change.kind === 'reset') loadFaults();
+    if (change.kind === 'templates' || change.kind === 'reset') loadTemplates().catch(() => {});
     if (change.kind === 'hello') document.body.dataset.live = 'true';
     refreshSoon();
   };
@@ -455,7 +488,7 @@ $('reads-toggle').addEventListener('change', toggleReads);
 $('faults').addEventListener('submit', (e) => { e.preventDefault(); applyFaults($('storm').getAttribute('aria-pressed') === 'true'); });
 $('storm').addEventListener('click', () => applyFaults($('storm').getAttribute('aria-pressed') !== 'true'));
 
-await Promise.all([loadCustomers(), loadFaults()]);
+await Promise.all([loadCustomers(), loadFaults(), loadTemplates()]);
 const fromHash = decodeURIComponent(location.hash.slice(1));
 if (fromHash) await select(fromHash);
 listen();

@@ -54,6 +54,15 @@ public interface GatewayConfig {
     /** Category per template name, used when a template message carries no {@code category}. */
     Map<String, Template> templates();
 
+    /**
+     * WhatsApp Business Accounts whose message templates the gateway syncs and checks sends against, keyed by a
+     * name of our choice.
+     */
+    Map<String, Waba> wabas();
+
+    /** How the template catalogue is kept in step with Meta. */
+    TemplateCatalog templateCatalog();
+
     /** Queue draining and retries. */
     Dispatch dispatch();
 
@@ -333,6 +342,23 @@ public interface GatewayConfig {
     interface Template {
         /** Category of the template: utility, marketing or authentication. */
         String category();
+    }
+
+    interface Waba {
+        /** Meta's WhatsApp Business Account id. */
+        String id();
+
+        /** Names of the senders ({@code gateway.senders.<name>}) whose numbers belong to this account. */
+        List<String> senders();
+
+        /** Token that reads the account's templates; default: the first of its senders' tokens. Never logged. */
+        Optional<String> accessToken();
+    }
+
+    interface TemplateCatalog {
+        /** How often each account's templates are read again from the Graph API (template webhooks apply at once). */
+        @WithDefault("PT15M")
+        Duration syncInterval();
     }
 
     interface Inbound {

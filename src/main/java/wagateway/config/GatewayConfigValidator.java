@@ -135,6 +135,26 @@ public final class GatewayConfigValidator {
                         + template.category() + "'");
             }
         });
+        java.util.Map<String, String> wabaOfSender = new java.util.HashMap<>();
+        config.wabas().forEach((name, waba) -> {
+            if (waba.senders().isEmpty()) {
+                problems.add("gateway.wabas." + name + ".senders must name at least one sender");
+            }
+            for (String sender : waba.senders()) {
+                if (!config.senders().containsKey(sender)) {
+                    problems.add("gateway.wabas." + name + ".senders names '" + sender + "', which is not a configured "
+                            + "sender (gateway.senders.<name>)");
+                }
+                String other = wabaOfSender.put(sender, name);
+                if (other != null) {
+                    problems.add("sender '" + sender + "' belongs to two accounts: gateway.wabas." + other + " and "
+                            + "gateway.wabas." + name);
+                }
+            }
+        });
+        if (notPositive(config.templateCatalog().syncInterval())) {
+            problems.add("gateway.template-catalog.sync-interval must be positive");
+        }
         if (config.api().keys().map(List::isEmpty).orElse(true)) {
             problems.add("No API key configured: set gateway.api.keys (every /v1 call would be refused)");
         }

@@ -20,6 +20,10 @@ import wagateway.policy.OutboundFacts;
 import wagateway.policy.PolicyDecision;
 import wagateway.policy.Recipient;
 import wagateway.policy.RecipientRepository;
+import wagateway.template.AccountTemplates;
+import wagateway.template.TemplateCatalog;
+import wagateway.template.TemplateFacts;
+import wagateway.template.TemplateRefusal;
 import wagateway.throttle.MessagingLimit;
 import wagateway.throttle.PairPacing;
 
@@ -40,8 +44,11 @@ public class ClaimRules implements OutboundQueue.Rules<ClaimRules.ToSend> {
     private final MessagingLimit limit;
     private final GatewayConfig config;
     private final MessagePolicy policy;
+    private final TemplateCatalog templates;
 
-    ClaimRules(RecipientRepository recipients, PairPacing pacing, MessagingLimit limit, GatewayConfig config) {
+    ClaimRules(RecipientRepository recipients, PairPacing pacing, MessagingLimit limit, GatewayConfig config,
+            TemplateCatalog templates) {
+        this.templates = templates;
         this.recipients = recipients;
         this.pacing = pacing;
         this.limit = limit;
@@ -63,6 +70,11 @@ public class ClaimRules implements OutboundQueue.Rules<ClaimRules.ToSend> {
                 List<ToSend> candidates = new ArrayList<>();
                 PairPacing.Gate gate = new PairPacing.Gate(nextAllowed, config.pairRate().minInterval(), now);
                 for (ClaimedMessage m : claimed) {
+                    if (templateStopped(m)) {
+                        // paused or disabled while it waited: Meta would refuse it (132015 / 132016)
+                        settled.add(new Outcome.Rejected(m, TemplateRefusal.NOT_APPROVED, false));
+                        continue;
+                    }
                     PolicyDecision decision = policy.decide(facts(m),
                             known.getOrDefault(m.recipient(), Recipient.UNKNOWN), now);
                     if (decision instanceof PolicyDecision.Reject reject) {
@@ -113,6 +125,21 @@ public class ClaimRules implements OutboundQueue.Rules<ClaimRules.ToSend> {
             }
             return limit.reach(tx, allocation.reach(), now).replaceWith(allowed);
         });
+    }
+
+    /** Whether the message's template is paused or disabled in its account's catalogue (in memory). */
+    private boolean templateStopped(ClaimedMessage m) {
+        if (!m.template() || m.content() == null) {
+            return false;
+        }
+        AccountTemplates catalog = templates.forSender(m.sender());
+        if (catalog == null || !catalog.synced()) {
+            return false;
+        }
+        JsonObject template = m.content().getJsonObject("template", new JsonObject());
+        JsonObject language = template.getJsonObject("language", new JsonObject());
+        TemplateFacts facts = catalog.find(template.getString("name"), language.getString("code"));
+        return facts != null && facts.stopped();
     }
 
     private OutboundFacts facts(ClaimedMessage m) {

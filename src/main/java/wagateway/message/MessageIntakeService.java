@@ -33,6 +33,8 @@ import wagateway.policy.OutboundFacts;
 import wagateway.policy.PolicyDecision;
 import wagateway.policy.Recipient;
 import wagateway.policy.RecipientRepository;
+import wagateway.template.TemplateRefusal;
+import wagateway.template.TemplateSync;
 import wagateway.wakeup.QueueSignal;
 import wagateway.web.JsonPaths;
 import wagateway.web.Problem;
@@ -60,6 +62,8 @@ public class MessageIntakeService {
     private final MeterRegistry metrics;
     private final QueueSignal signal;
     private final AcceptGroups groups;
+    private final GatewayConfig config;
+    private final TemplateSync templateSync;
     private final CallbackAddresses callbackAddresses;
     /** Accepted messages by type: looked up once per type, not per request. */
     private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
@@ -67,7 +71,9 @@ public class MessageIntakeService {
     MessageIntakeService(QueueSignal signal, MessageRequestValidator validator, MessageRepository repository,
             RecipientRepository recipients,
             MessageTimeline timeline, Pool pool, Clock clock, ObjectMapper mapper, GatewayConfig config,
-            MeterRegistry metrics, CallbackAddresses callbackAddresses) {
+            MeterRegistry metrics, CallbackAddresses callbackAddresses, TemplateSync templateSync) {
+        this.config = config;
+        this.templateSync = templateSync;
         this.signal = signal;
         this.callbackAddresses = callbackAddresses;
         this.validator = validator;
@@ -98,9 +104,35 @@ public class MessageIntakeService {
 
     private Uni<Accepted> acceptNew(SendMessageRequest request, String caller, String idempotencyKey, String hash) {
         var result = validator.validate(request, caller, idempotencyKey, hash);
-        if (!result.valid()) {
-            return Uni.createFrom().failure(new ProblemException(problem(result)));
+        if (unknownTemplate(result)) {
+            // perhaps approved since the last sync: one sync of the account (rate-limited), then judge again
+            String sender = request.from() != null ? request.from() : config.defaultSender().orElse(null);
+            return templateSync.onDemand(sender).chain(synced -> {
+                var again = synced ? validator.validate(request, caller, idempotencyKey, hash) : result;
+                return again.valid() ? accepted(again, caller, idempotencyKey, hash)
+                        : Uni.createFrom().failure(new ProblemException(problem(refused(again))));
+            });
         }
+        if (!result.valid()) {
+            return Uni.createFrom().failure(new ProblemException(problem(refused(result))));
+        }
+        return accepted(result, caller, idempotencyKey, hash);
+    }
+
+    private static boolean unknownTemplate(MessageRequestValidator.Result result) {
+        return result.refusal() != null && TemplateRefusal.UNKNOWN.equals(result.refusal().reason());
+    }
+
+    /** Counts a 422 refusal by its reason ({@code wagateway_accept_refusals_total}). */
+    private MessageRequestValidator.Result refused(MessageRequestValidator.Result result) {
+        if (result.refusal() != null) {
+            metrics.counter("wagateway_accept_refusals_total", "reason", result.refusal().reason()).increment();
+        }
+        return result;
+    }
+
+    private Uni<Accepted> accepted(MessageRequestValidator.Result result, String caller, String idempotencyKey,
+            String hash) {
         NewMessage message = result.message();
         if (message.callbackUrl() == null) {
             return insert(message, caller, idempotencyKey, hash);
@@ -165,7 +197,7 @@ public class MessageIntakeService {
             }
             var result = validator.validate(request, caller, null, null);
             if (!result.valid()) {
-                Problem problem = problem(result);
+                Problem problem = problem(refused(result));
                 results[i] = new BatchItemResult(i, problem.getStatus(), null, problem);
             } else {
                 valid.add(result.message());
@@ -273,7 +305,8 @@ public class MessageIntakeService {
     static OutboundFacts facts(NewMessage m, MessageRequestValidator validator) {
         String fallbackCategory = null;
         if (m.fallbackTemplate() != null) {
-            fallbackCategory = Optional.ofNullable(validator.templateCategory(m.fallbackTemplate().path("template")))
+            fallbackCategory = Optional
+                    .ofNullable(validator.templateCategory(m.sender(), m.fallbackTemplate().path("template")))
                     .orElse(m.category());
         }
         return new OutboundFacts(m.template(), m.category(), m.fallbackTemplate() != null, fallbackCategory,

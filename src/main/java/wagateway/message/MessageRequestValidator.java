@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,11 @@ import wagateway.config.GatewayConfig;
 import wagateway.support.CustomerIds;
 import wagateway.support.Ids;
 import wagateway.support.PhoneNumbers;
+import wagateway.template.AccountTemplates;
+import wagateway.template.TemplateCatalog;
+import wagateway.template.TemplateCheck;
+import wagateway.template.TemplateFacts;
+import wagateway.template.TemplateRefusal;
 import wagateway.web.Problem.FieldError;
 
 /**
@@ -51,8 +57,16 @@ public class MessageRequestValidator {
     private final GatewayConfig config;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final TemplateCatalog templates;
 
+    /** Without a template catalogue: every template is checked by shape and static category only. */
     MessageRequestValidator(GatewayConfig config, Clock clock, ObjectMapper mapper) {
+        this(config, clock, mapper, null);
+    }
+
+    @Inject
+    MessageRequestValidator(GatewayConfig config, Clock clock, ObjectMapper mapper, TemplateCatalog templates) {
+        this.templates = templates;
         this.config = config;
         this.clock = clock;
         this.mapper = mapper;
@@ -102,19 +116,32 @@ public class MessageRequestValidator {
             errors.add(new FieldError("category", "must be one of utility, marketing, authentication, service"));
         }
         Refusal refusal = null;
+        // the sender's account catalogue when it was ever synced; else (no account, never synced) the static map
+        AccountTemplates catalog = sender == null || templates == null ? null : templates.forSender(sender);
+        if (catalog != null && !catalog.synced()) {
+            catalog = null;
+        }
         if ("template".equals(request.type()) && request.template() != null) {
-            String configured = templateCategory(request.template());
-            if (configured != null && category != null && !configured.equals(category)) {
-                // the configured category decides consent and opt-outs: a marketing template labelled
+            String configured = templateCategory(catalog, request.template());
+            if (catalog != null && errors.isEmpty()) {
+                TemplateRefusal checked = TemplateCheck.check(catalog, request.template(), "template");
+                if (checked != null) {
+                    refusal = new Refusal(checked.reason(), checked.field(), checked.detail());
+                }
+            }
+            if (refusal == null && configured != null && category != null && !configured.equals(category)) {
+                // the template's category decides consent and opt-outs: a marketing template labelled
                 // utility must not slip past a marketing opt-out
-                refusal = new Refusal("template_category_mismatch", "category", "template '"
+                refusal = new Refusal(TemplateRefusal.CATEGORY_MISMATCH, "category", "template '"
                         + request.template().path("name").asText() + "' is " + configured
-                        + " (gateway.templates.<name>.category); the request says " + category);
+                        + (catalog != null ? " (the account's template catalogue)" : " (gateway.templates.<name>.category)")
+                        + "; the request says " + category);
             }
             if (configured != null) {
                 category = configured;
             }
-            if (category == null) {
+            if (category == null && refusal == null) {
+                // (a template the catalogue refused has no category to take: its refusal says why)
                 errors.add(new FieldError("category", "templates need a category: give one, or configure "
                         + "gateway.templates.<name>.category"));
             } else if ("service".equals(category)) {
@@ -124,9 +151,15 @@ public class MessageRequestValidator {
             category = "service";
         }
 
-        ObjectNode fallback = fallback(request, category, errors);
+        ObjectNode fallback = fallback(request, category, errors, catalog);
+        if (refusal == null && fallback != null && catalog != null && errors.isEmpty()) {
+            TemplateRefusal checked = TemplateCheck.check(catalog, fallback.path("template"), "fallbackTemplate");
+            if (checked != null) {
+                refusal = new Refusal(checked.reason(), checked.field(), checked.detail());
+            }
+        }
         if (refusal == null && CustomerIds.isUserId(request.to()) && ("authentication".equals(category)
-                || fallback != null && "authentication".equals(templateCategory(fallback.path("template"))))) {
+                || fallback != null && "authentication".equals(templateCategory(catalog, fallback.path("template"))))) {
             // Meta delivers authentication templates (one-tap, zero-tap, copy code) to phone numbers only (131062)
             refusal = new Refusal(PHONE_NUMBER_REQUIRED, "to", "authentication templates go to phone numbers only: "
                     + "address this customer by phone");
@@ -191,7 +224,8 @@ public class MessageRequestValidator {
         return body;
     }
 
-    private ObjectNode fallback(SendMessageRequest request, String category, List<FieldError> errors) {
+    private ObjectNode fallback(SendMessageRequest request, String category, List<FieldError> errors,
+            AccountTemplates catalog) {
         JsonNode template = request.fallbackTemplate();
         if (template == null || template.isNull()) {
             return null;
@@ -206,7 +240,7 @@ public class MessageRequestValidator {
         for (ContentViolation v : MessageContentValidator.validate(body)) {
             errors.add(new FieldError("fallbackTemplate" + v.field().substring("template".length()), v.message()));
         }
-        if (templateCategory(template) == null && !TEMPLATE_CATEGORIES.contains(category)) {
+        if (templateCategory(catalog, template) == null && !TEMPLATE_CATEGORIES.contains(category)) {
             errors.add(new FieldError("fallbackTemplate", "needs a category: configure gateway.templates."
                     + template.path("name").asText("<name>") + ".category"));
         }
@@ -262,11 +296,27 @@ public class MessageRequestValidator {
         });
     }
 
-    /** The category configured for a template's name, if any. */
-    String templateCategory(JsonNode template) {
+    /** The template's category for a message of this sender (see below). */
+    String templateCategory(String sender, JsonNode template) {
+        AccountTemplates catalog = templates == null ? null : templates.forSender(sender);
+        return templateCategory(catalog != null && catalog.synced() ? catalog : null, template);
+    }
+
+    /**
+     * The template's category: from the account's catalogue when it was synced (the language's entry, else any of
+     * the name's), else the one configured for its name, if any.
+     */
+    String templateCategory(AccountTemplates catalog, JsonNode template) {
         String name = template.path("name").asText(null);
         if (name == null) {
             return null;
+        }
+        if (catalog != null) {
+            TemplateFacts facts = catalog.find(name, template.path("language").path("code").asText(""));
+            String category = facts != null ? facts.category() : catalog.category(name);
+            if (category != null) {
+                return category;
+            }
         }
         var configured = config.templates().get(name);
         return configured == null ? null : configured.category();

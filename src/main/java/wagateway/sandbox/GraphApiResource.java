@@ -19,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.quarkus.arc.profile.IfBuildProfile;
@@ -43,9 +44,11 @@ public class GraphApiResource {
     private final Duration clientTimeout;
 
     private final GraphMediaService mediaService;
+    private final GraphTemplateService templateService;
 
-    GraphApiResource(GraphSendService service, GraphMediaService mediaService, FaultInjector faults, Vertx vertx,
-            GatewayConfig config) {
+    GraphApiResource(GraphSendService service, GraphMediaService mediaService, GraphTemplateService templateService,
+            FaultInjector faults, Vertx vertx, GatewayConfig config) {
+        this.templateService = templateService;
         this.mediaService = mediaService;
         this.service = service;
         this.faults = faults;
@@ -88,6 +91,18 @@ public class GraphApiResource {
         URI self = URI.create(request.absoluteURI());
         String base = self.getScheme() + "://" + self.getRawAuthority();
         return Uni.createFrom().item(() -> json(mediaService.describe(mediaId, authorization, base)));
+    }
+
+    @GET
+    @Path("/{version}/{wabaId}/message_templates")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "List the account's message templates, paged (limit, after) as the Graph API does")
+    public Uni<Response> messageTemplates(@RestPath String version, @RestPath String wabaId,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization, @RestQuery String after,
+            @RestQuery Integer limit, @Context HttpServerRequest request) {
+        URI self = URI.create(request.absoluteURI());
+        String selfUrl = self.getScheme() + "://" + self.getRawAuthority() + self.getRawPath();
+        return Uni.createFrom().item(() -> json(templateService.list(wabaId, authorization, after, limit, selfUrl)));
     }
 
     @DELETE

@@ -98,6 +98,14 @@ public final class GraphErrors {
                 "template name (" + name + ") does not exist in " + language);
     }
 
+    static GraphError templatePaused(String name) {
+        return GraphError.of(400, 132015, "Template is paused", "template (" + name + ") is paused for low quality");
+    }
+
+    static GraphError templateDisabled(String name) {
+        return GraphError.of(400, 132016, "Template is disabled", "template (" + name + ") was disabled for low quality");
+    }
+
     static GraphError parameterCount(String details) {
         return GraphError.of(400, 132000, "Number of parameters does not match the expected number of params", details);
     }

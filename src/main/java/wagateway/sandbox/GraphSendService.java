@@ -229,6 +229,16 @@ public class GraphSendService {
                 return GraphAnswer.error(GraphErrors.templateNotFound(name, language));
             }
             template = found.get();
+            if ("PAUSED".equals(template.status())) {
+                return GraphAnswer.error(GraphErrors.templatePaused(name));
+            }
+            if ("DISABLED".equals(template.status())) {
+                return GraphAnswer.error(GraphErrors.templateDisabled(name));
+            }
+            if (!"APPROVED".equals(template.status())) {
+                // pending and rejected templates cannot be sent: Meta answers as for a missing one
+                return GraphAnswer.error(GraphErrors.templateNotFound(name, language));
+            }
             Optional<GraphError> parameterError = TemplateParameters.check(template, t.path("components"));
             if (parameterError.isPresent()) {
                 return GraphAnswer.error(parameterError.get());

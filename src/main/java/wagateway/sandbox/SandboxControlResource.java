@@ -1,7 +1,9 @@
 package wagateway.sandbox;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
@@ -21,6 +23,7 @@ import io.quarkus.arc.profile.IfBuildProfile;
 import io.smallrye.mutiny.Uni;
 import wagateway.support.PhoneNumbers;
 import wagateway.web.Problem;
+import wagateway.web.ProblemException;
 
 /** Control of the sandbox: what it accepted, its fault knobs, its templates, and a reset. */
 @IfBuildProfile(anyOf = { "dev", "test", "sandbox" })
@@ -35,9 +38,11 @@ public class SandboxControlResource {
     private final TemplateCatalog templates;
     private final SandboxReset reset;
     private final SandboxActivity activity;
+    private final WebhookDeliverer webhooks;
 
     SandboxControlResource(MessageLedger ledger, FaultInjector faults, TemplateCatalog templates, SandboxReset reset,
-            SandboxActivity activity) {
+            SandboxActivity activity, WebhookDeliverer webhooks) {
+        this.webhooks = webhooks;
         this.activity = activity;
         this.ledger = ledger;
         this.faults = faults;
@@ -100,10 +105,68 @@ public class SandboxControlResource {
     @Operation(summary = "Add or replace an approved template")
     public Uni<SandboxTemplate> putTemplate(@RestPath String name, TemplateRequest request) {
         return Uni.createFrom().item(() -> {
-            SandboxTemplate template = toTemplate(name, request);
+            SandboxTemplate template = toTemplate(templates.idFor(name), name, request);
             templates.put(template);
+            activity.publish("templates", null);
             return template;
         });
+    }
+
+    @POST
+    @Path("/templates/{name}/status")
+    @Operation(summary = "Change a template's status (pause, disable, approve…) and send message_template_status_update")
+    public Uni<SandboxTemplate> changeStatus(@RestPath String name, TemplateChangeRequest request) {
+        return Uni.createFrom().item(() -> {
+            String status = request == null || request.status() == null ? null : request.status().toUpperCase(Locale.ROOT);
+            if (status == null || !SandboxTemplate.STATUSES.contains(status)) {
+                throw SandboxCustomerService.invalid("status", "must be one of APPROVED, PENDING, REJECTED, PAUSED, DISABLED");
+            }
+            SandboxTemplate[] change = changed(name, t -> t.withStatus(status));
+            webhooks.deliver(WebhookPayloads.templateStatus(change[1], request.reason()), Duration.ZERO, () -> {
+            });
+            return change[1];
+        });
+    }
+
+    @POST
+    @Path("/templates/{name}/category")
+    @Operation(summary = "Re-categorise a template and send template_category_update")
+    public Uni<SandboxTemplate> changeCategory(@RestPath String name, TemplateChangeRequest request) {
+        return Uni.createFrom().item(() -> {
+            String category = request == null || request.category() == null ? null
+                    : request.category().toLowerCase(Locale.ROOT);
+            if (category == null || !SandboxTemplate.CATEGORIES.contains(category)) {
+                throw SandboxCustomerService.invalid("category", "must be one of utility, marketing, authentication");
+            }
+            SandboxTemplate[] change = changed(name, t -> t.withCategory(category));
+            webhooks.deliver(WebhookPayloads.templateCategory(change[0], change[1]), Duration.ZERO, () -> {
+            });
+            return change[1];
+        });
+    }
+
+    @POST
+    @Path("/templates/{name}/quality")
+    @Operation(summary = "Change a template's quality score and send message_template_quality_update")
+    public Uni<SandboxTemplate> changeQuality(@RestPath String name, TemplateChangeRequest request) {
+        return Uni.createFrom().item(() -> {
+            String quality = request == null || request.quality() == null ? null : request.quality().toUpperCase(Locale.ROOT);
+            if (quality == null || !SandboxTemplate.QUALITIES.contains(quality)) {
+                throw SandboxCustomerService.invalid("quality", "must be one of GREEN, YELLOW, RED, UNKNOWN");
+            }
+            SandboxTemplate[] change = changed(name, t -> t.withQuality(quality));
+            webhooks.deliver(WebhookPayloads.templateQuality(change[0], change[1]), Duration.ZERO, () -> {
+            });
+            return change[1];
+        });
+    }
+
+    private SandboxTemplate[] changed(String name, java.util.function.UnaryOperator<SandboxTemplate> change) {
+        SandboxTemplate[] result = templates.change(name, change)
+                .orElseThrow(() -> new ProblemException(Problem.of("template-not-found", "Not Found", 404,
+                        "The sandbox has no template named " + name)));
+        activity.publish("templates", null);
+        return result;
     }
 
     @POST
@@ -117,7 +180,7 @@ public class SandboxControlResource {
         });
     }
 
-    private static SandboxTemplate toTemplate(String name, TemplateRequest request) {
+    private static SandboxTemplate toTemplate(String id, String name, TemplateRequest request) {
         List<Problem.FieldError> errors = new ArrayList<>();
         if (!name.matches("[a-z0-9_]{1,512}")) {
             errors.add(new Problem.FieldError("name", "lower-case letters, digits and underscores only"));
@@ -131,12 +194,20 @@ public class SandboxControlResource {
         if (request != null && request.headerType() != null && !SandboxTemplate.HEADER_TYPES.contains(request.headerType())) {
             errors.add(new Problem.FieldError("headerType", "must be one of none, text, image, video, document"));
         }
+        if (request != null && request.buttons() != null
+                && !SandboxTemplate.BUTTON_TYPES.containsAll(request.buttons())) {
+            errors.add(new Problem.FieldError("buttons", "each must be one of quick_reply, url, copy_code, otp"));
+        }
+        if (request != null && request.status() != null && !SandboxTemplate.STATUSES.contains(request.status())) {
+            errors.add(new Problem.FieldError("status", "must be one of APPROVED, PENDING, REJECTED, PAUSED, DISABLED"));
+        }
         if (!errors.isEmpty()) {
             throw SandboxCustomerService.invalid(errors);
         }
-        return new SandboxTemplate(name, request.category(),
+        return new SandboxTemplate(id, name, request.category(),
                 request.language() != null && !request.language().isBlank() ? request.language() : "en_US",
                 request.bodyParameters() != null ? request.bodyParameters() : 0,
-                request.headerType() != null ? request.headerType() : "none");
+                request.headerType() != null ? request.headerType() : "none", request.buttons(),
+                request.status() != null ? request.status() : "APPROVED", "UNKNOWN");
     }
 }

@@ -150,6 +150,39 @@ final class WebhookPayloads {
         return referral;
     }
 
+    /** {@code message_template_status_update}: the template's new status (APPROVED, PAUSED, DISABLED…). */
+    static ObjectNode templateStatus(SandboxTemplate template, String reason) {
+        ObjectNode value = templateValue(template);
+        value.put("event", template.status());
+        value.put("reason", reason == null ? "NONE" : reason);
+        value.put("message_template_category", template.category().toUpperCase(java.util.Locale.ROOT));
+        return envelope(value, "message_template_status_update");
+    }
+
+    /** {@code template_category_update}: a completed change of category. */
+    static ObjectNode templateCategory(SandboxTemplate before, SandboxTemplate after) {
+        ObjectNode value = templateValue(after);
+        value.put("previous_category", before.category().toUpperCase(java.util.Locale.ROOT));
+        value.put("new_category", after.category().toUpperCase(java.util.Locale.ROOT));
+        return envelope(value, "template_category_update");
+    }
+
+    /** {@code message_template_quality_update}. */
+    static ObjectNode templateQuality(SandboxTemplate before, SandboxTemplate after) {
+        ObjectNode value = templateValue(after);
+        value.put("previous_quality_score", before.quality());
+        value.put("new_quality_score", after.quality());
+        return envelope(value, "message_template_quality_update");
+    }
+
+    private static ObjectNode templateValue(SandboxTemplate template) {
+        ObjectNode value = JSON.objectNode();
+        value.put("message_template_id", Long.parseLong(template.id()));
+        value.put("message_template_name", template.name());
+        value.put("message_template_language", template.language());
+        return value;
+    }
+
     private static ObjectNode value(String phoneNumberId) {
         ObjectNode value = JSON.objectNode();
         value.put("messaging_product", "whatsapp");

@@ -17,7 +17,9 @@ import wagateway.config.GatewayConfig;
 
 /**
  * LISTENs on {@code wagateway_queue} ({@link QueueSignal} NOTIFYs after accepts on any replica) so a new
- * message is picked up within milliseconds rather than at the next poll. Reconnects by itself after a database
+ * message is picked up within milliseconds rather than at the next poll, and on {@code wagateway_templates}
+ * ({@link CatalogSignal}) so each replica reloads a template catalogue another one changed. Reconnects by itself after a
+ * database
  * restart; the poll covers the gap.
  */
 @ApplicationScoped
@@ -26,6 +28,7 @@ public class QueueListener {
     static final String CHANNEL = "wagateway_queue";
 
     private final QueueSignal signal;
+    private final CatalogSignal catalog;
     private final Vertx vertx;
     private final GatewayConfig config;
     private final Optional<String> url;
@@ -33,11 +36,12 @@ public class QueueListener {
     private final Optional<String> password;
     private PgSubscriber subscriber;
 
-    QueueListener(QueueSignal signal, Vertx vertx, GatewayConfig config,
+    QueueListener(QueueSignal signal, CatalogSignal catalog, Vertx vertx, GatewayConfig config,
             @ConfigProperty(name = "quarkus.datasource.reactive.url") Optional<String> url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.signal = signal;
+        this.catalog = catalog;
         this.vertx = vertx;
         this.config = config;
         this.url = url;
@@ -46,7 +50,9 @@ public class QueueListener {
     }
 
     void start(@Observes StartupEvent event) {
-        if (!config.dispatch().enabled() || url.isEmpty()) {
+        boolean dispatching = config.dispatch().enabled();
+        // every replica that accepts checks templates against its in-memory catalogue, so it listens for changes
+        if (url.isEmpty() || !dispatching && config.wabas().isEmpty()) {
             return;
         }
         String uri = url.get();
@@ -54,7 +60,11 @@ public class QueueListener {
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel(CHANNEL).handler(payload -> signal.wakeLocal());
+        if (dispatching) {
+            subscriber.channel(CHANNEL).handler(payload -> signal.wakeLocal());
+        }
+        // (re)subscribed: NOTIFYs sent while the connection was down are lost, so every catalogue is reloaded
+        subscriber.channel(CatalogSignal.CHANNEL).handler(catalog::changed).subscribeHandler(() -> catalog.changed(null));
         // connecting is asynchronous: startup does not wait for it (the poll covers the first second)
         subscriber.connect().subscribe().with(ok -> Log.debug("Listening for new messages"),
                 failure -> Log.warnf("LISTEN %s failed (%s); relying on the poll until it reconnects", CHANNEL,

@@ -19,11 +19,13 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import wagateway.cloudapi.webhook.InboundMessage;
 import wagateway.cloudapi.webhook.StatusUpdate;
+import wagateway.cloudapi.webhook.TemplateChange;
 import wagateway.cloudapi.webhook.WebhookBatch;
 import wagateway.config.GatewayConfig;
 import wagateway.message.MetaStatusApplier;
 import wagateway.support.Backoff;
 import wagateway.support.CoalescingRunner;
+import wagateway.template.TemplateWebhooks;
 
 /**
  * Applies stored webhooks. The normal path is a drain: it claims up to {@code gateway.webhook.apply-batch-size}
@@ -52,10 +54,12 @@ public class WebhookApplier {
     private final CoalescingRunner drains;
     private final Backoff backoff;
     private final Clock clock;
+    private final TemplateWebhooks templates;
 
     WebhookApplier(WebhookInbox inbox, MetaStatusApplier statuses, InboundMessageHandler messages,
             MarketingPreferenceHandler preferences, WebhookMetrics metrics,
-            ObjectMapper mapper, Pool pool, GatewayConfig config, Clock clock) {
+            ObjectMapper mapper, Pool pool, GatewayConfig config, Clock clock, TemplateWebhooks templates) {
+        this.templates = templates;
         this.inbox = inbox;
         this.statuses = statuses;
         this.messages = messages;
@@ -93,13 +97,16 @@ public class WebhookApplier {
      */
     Uni<Integer> applyBatch() {
         List<Long> claimedIds = new ArrayList<>();
+        List<TemplateChange> templateChanges = new ArrayList<>();
         return pool.withTransaction(tx -> inbox.claimPending(tx, config.webhook().applyBatchSize())
                 .chain(claimed -> {
                     claimed.forEach(c -> claimedIds.add(c.id()));
+                    templateChanges.clear(); // a retried transaction starts over
                     return claimed.isEmpty() ? Uni.createFrom().voidItem()
-                            : applyAll(tx, claimed).chain(() -> inbox.markApplied(tx, claimedIds));
+                            : applyAll(tx, claimed, templateChanges).chain(() -> inbox.markApplied(tx, claimedIds));
                 }))
                 .invoke(() -> claimedIds.forEach(id -> metrics.applied()))
+                .invoke(() -> templates.committed(templateChanges))
                 .replaceWith(claimedIds::size)
                 .onFailure().recoverWithUni(e -> {
                     if (claimedIds.isEmpty()) {
@@ -115,8 +122,8 @@ public class WebhookApplier {
                 });
     }
 
-    private Uni<Void> applyAll(SqlClient tx, List<WebhookInbox.Claimed> claimed) {
-        return applyBodies(tx, claimed.stream().map(WebhookInbox.Claimed::body).toList());
+    private Uni<Void> applyAll(SqlClient tx, List<WebhookInbox.Claimed> claimed, List<TemplateChange> templateChanges) {
+        return applyBodies(tx, claimed.stream().map(WebhookInbox.Claimed::body).toList(), templateChanges);
     }
 
     /**
@@ -125,7 +132,7 @@ public class WebhookApplier {
      * order Meta sent them; then preferences, row by row. A webhook with preferences (rare) applies the messages
      * before it and its own, then its preferences, so consent changes keep Meta's order.
      */
-    private Uni<Void> applyBodies(SqlClient tx, List<String> bodies) {
+    private Uni<Void> applyBodies(SqlClient tx, List<String> bodies, List<TemplateChange> templateChanges) {
         List<WebhookBatch> batches = new ArrayList<>(bodies.size());
         List<StatusUpdate> allStatuses = new ArrayList<>();
         for (String body : bodies) {
@@ -137,6 +144,7 @@ public class WebhookApplier {
             }
             batches.add(batch);
             allStatuses.addAll(batch.statuses());
+            templateChanges.addAll(batch.templateChanges());
         }
         Uni<Void> chain = statuses.apply(tx, allStatuses);
         List<InboundMessage> pending = new ArrayList<>();
@@ -150,7 +158,8 @@ public class WebhookApplier {
             }
         }
         List<InboundMessage> rest = List.copyOf(pending);
-        return chain.chain(() -> inboundMessages(tx, rest));
+        List<TemplateChange> templateRows = List.copyOf(templateChanges);
+        return chain.chain(() -> inboundMessages(tx, rest)).chain(() -> templates.apply(tx, templateRows));
     }
 
     private Uni<Void> inboundMessages(SqlClient tx, List<InboundMessage> items) {
@@ -164,14 +173,18 @@ public class WebhookApplier {
      */
     public Uni<Void> apply(long id) {
         AtomicReference<WebhookInbox.Claimed> attempt = new AtomicReference<>();
+        List<TemplateChange> templateChanges = new ArrayList<>();
         return pool.withTransaction(tx -> inbox.claim(tx, id).chain(claimed -> {
             if (claimed == null) {
                 return Uni.createFrom().voidItem();
             }
             attempt.set(claimed);
-            return applyBodies(tx, List.of(claimed.body())).call(() -> inbox.markApplied(tx, List.of(id)))
+            templateChanges.clear();
+            return applyBodies(tx, List.of(claimed.body()), templateChanges)
+                    .call(() -> inbox.markApplied(tx, List.of(id)))
                     .invoke(metrics::applied);
         }))
+                .invoke(() -> templates.committed(templateChanges))
                 .onFailure().recoverWithUni(e -> attempt.get() == null ? notAttempted(id, e)
                         : recordFailure(attempt.get(), e));
     }

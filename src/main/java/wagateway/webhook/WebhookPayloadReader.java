@@ -2,6 +2,7 @@ package wagateway.webhook;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import wagateway.cloudapi.webhook.InboundMessage;
 import wagateway.cloudapi.webhook.StatusUpdate;
+import wagateway.cloudapi.webhook.TemplateChange;
 import wagateway.cloudapi.webhook.UserPreference;
 import wagateway.cloudapi.webhook.WebhookBatch;
 import wagateway.cloudapi.webhook.WebhookError;
@@ -34,10 +36,16 @@ public final class WebhookPayloadReader {
         List<InboundMessage> messages = new ArrayList<>();
         List<UserPreference> preferences = new ArrayList<>();
         List<WebhookError> errors = new ArrayList<>();
+        List<TemplateChange> templates = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
                 JsonNode value = change.path("value");
                 if (!value.isObject()) {
+                    continue;
+                }
+                TemplateChange template = template(text(entry, "id"), text(change, "field"), value);
+                if (template != null) {
+                    templates.add(template);
                     continue;
                 }
                 String phoneNumberId = text(value.path("metadata"), "phone_number_id");
@@ -64,7 +72,40 @@ public final class WebhookPayloadReader {
                 }
             }
         }
-        return new WebhookBatch(statuses, messages, preferences, errors);
+        return new WebhookBatch(statuses, messages, preferences, errors, templates);
+    }
+
+    /**
+     * A template webhook's change, or null when the change is not one (or lacks the account, name or language).
+     * Meta has sent quality updates under the status field too, so the value's fields decide, not only the field.
+     */
+    static TemplateChange template(String wabaId, String field, JsonNode value) {
+        String name = text(value, "message_template_name");
+        String language = text(value, "message_template_language");
+        if (wabaId == null || name == null || language == null) {
+            return null;
+        }
+        language = language.replace('-', '_');
+        String newQuality = text(value, "new_quality_score");
+        if ("message_template_quality_update".equals(field) || newQuality != null) {
+            return newQuality == null ? null
+                    : new TemplateChange(wabaId, "message_template_quality_update", name, language, null, null, null,
+                            newQuality.toUpperCase(Locale.ROOT));
+        }
+        if ("template_category_update".equals(field)) {
+            // an impending change (correct_category, no previous_category) changes nothing yet
+            String category = value.has("previous_category") ? text(value, "new_category") : null;
+            return category == null ? null
+                    : new TemplateChange(wabaId, field, name, language, null, null, category.toLowerCase(Locale.ROOT),
+                            null);
+        }
+        if ("message_template_status_update".equals(field)) {
+            String event = text(value, "event");
+            return event == null ? null
+                    : new TemplateChange(wabaId, field, name, language, event.toUpperCase(Locale.ROOT),
+                            text(value, "reason"), null, null);
+        }
+        return null;
     }
 
     private static InboundMessage inbound(ObjectNode message, JsonNode contacts, String phoneNumberId) {

@@ -40,7 +40,9 @@ class TableOwnershipTest {
             Map.entry("sender_state", "wagateway.throttle"),
             Map.entry("pair_pacing", "wagateway.throttle"),
             Map.entry("recipient_reach", "wagateway.throttle"),
-            Map.entry("media_upload", "wagateway.media"));
+            Map.entry("media_upload", "wagateway.media"),
+            Map.entry("message_template", "wagateway.template"),
+            Map.entry("template_catalog", "wagateway.template"));
 
     /**
      * A write and its table. {@code update} after {@code for}, {@code key} ({@code for no key update}) or

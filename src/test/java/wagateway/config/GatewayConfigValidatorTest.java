@@ -61,6 +61,22 @@ class GatewayConfigValidatorTest {
     }
 
     @Test
+    void anAccountMustNameConfiguredSendersEachInOneAccountOnly() {
+        Map<String, String> p = valid();
+        p.put("gateway.wabas.brand.id", "100000000000000");
+        p.put("gateway.wabas.brand.senders", "main");
+        assertThat(GatewayConfigValidator.problems(build(p), true)).isEmpty();
+        assertThat(build(p).templateCatalog().syncInterval()).hasMinutes(15);
+
+        p.put("gateway.wabas.brand.senders", "main,ghost");
+        p.put("gateway.wabas.other.id", "200000000000000");
+        p.put("gateway.wabas.other.senders", "main");
+        assertThat(GatewayConfigValidator.problems(build(p), false))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.wabas.brand.senders").contains("ghost"))
+                .anySatisfy(problem -> assertThat(problem).contains("sender 'main' belongs to two accounts"));
+    }
+
+    @Test
     void productionNeedsTheWebhookSecret() {
         Map<String, String> p = valid();
         p.remove("gateway.webhook.app-secret");

@@ -8,7 +8,7 @@ import wagateway.testsupport.TestDb;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -34,7 +34,8 @@ class HealthTest {
         given().when().get(Management.url("/q/health/ready"))
                 .then().log().ifValidationFails().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", contains(DatabaseReadiness.NAME));
+                // the template catalogue's check reads each replica's memory only (never fails readiness)
+                .body("checks.name", containsInAnyOrder(DatabaseReadiness.NAME, "Template catalogue"));
     }
 
     @Test

@@ -7,5 +7,5 @@ import java.util.List;
  * order received.
  */
 public record WebhookBatch(List<StatusUpdate> statuses, List<InboundMessage> messages,
-        List<UserPreference> userPreferences, List<WebhookError> errors) {
+        List<UserPreference> userPreferences, List<WebhookError> errors, List<TemplateChange> templateChanges) {
 }
