@@ -8,7 +8,7 @@ package wagateway.schema;
  */
 public final class RequiredSchema {
 
-    public static final int VERSION = 14;
+    public static final int VERSION = 16;
 
     /**
      * The highest version Flyway applied successfully. Flyway keeps versions as text ("9" sorts after "14"), so it
