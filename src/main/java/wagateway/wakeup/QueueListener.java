@@ -46,7 +46,8 @@ public class QueueListener {
     }
 
     void start(@Observes StartupEvent event) {
-        if (!config.dispatch().enabled() || url.isEmpty()) {
+        // a drain run polls until nothing is due and exits: it waits for no new work
+        if (!config.dispatch().enabled() || config.dispatch().mode() == GatewayConfig.Mode.DRAIN || url.isEmpty()) {
             return;
         }
         String uri = url.get();
