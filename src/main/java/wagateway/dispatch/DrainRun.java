@@ -133,7 +133,7 @@ public class DrainRun {
                 .onItem().transformToUniAndConcatenate(tick -> System.nanoTime() - deadline >= 0
                         ? Uni.createFrom().item(Phase.BUDGET_SPENT)
                         : sendersDone().map(done -> done ? Phase.DONE : Phase.WORKING))
-                .select().first(phase -> phase != Phase.WORKING).toUni();
+                .select().where(phase -> phase != Phase.WORKING).toUni();
     }
 
     /** No batch under way, no message or read receipt of an unpaused drained sender due or out. */
@@ -182,6 +182,13 @@ public class DrainRun {
         StringBuilder line = new StringBuilder("Drain run exits ").append(EXIT_DONE).append(": ");
         if (phase == Phase.DONE) {
             line.append("nothing due now");
+            if (mine.due() > 0) {
+                // a sender whose token was refused is paused: its messages wait for the pause to end
+                List<String> paused = new ArrayList<>(drained.get());
+                paused.removeAll(dispatcher.sendingSenders());
+                line.append(" but ").append(mine.due()).append(paused.isEmpty() ? " message(s) that came due since"
+                        : " message(s) of paused sender(s) " + paused);
+            }
         } else {
             line.append("budget ").append(config.dispatch().drainBudget()).append(" spent; left due now: ")
                     .append(mine.due() + mine.sending()).append(" message(s), ").append(receiptsDue)

@@ -161,7 +161,10 @@ public class MessageDispatcher {
         loops.values().forEach(SenderLoop::lost);
         // a batch already claimed finishes first: releasing under it would let the next owner send in the same
         // second as our last sends
-        return Multi.createFrom().ticks().every(Duration.ofMillis(20)).select().first(tick -> idle()).toUni()
+        // where, not first(predicate): first takes items while the predicate holds, so a busy first tick ended
+        // the wait at once and released under the batch
+        return Multi.createFrom().ticks().every(Duration.ofMillis(20)).onOverflow().drop()
+                .select().where(tick -> idle()).toUni()
                 .ifNoItem().after(GracefulShutdown.IN_FLIGHT_GRACE).recoverWithItem(0L)
                 .chain(() -> {
                     Instant now = clock.instant();

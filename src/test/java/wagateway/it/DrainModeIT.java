@@ -95,11 +95,13 @@ class DrainModeIT {
 
         Map<String, String> extra = Map.of("GATEWAY_CALLBACKS_URL",
                 "http://127.0.0.1:" + receiver.getAddress().getPort() + "/callbacks",
-                "GATEWAY_CALLBACKS_ALLOW_LOOPBACK", "true");
+                "GATEWAY_CALLBACKS_ALLOW_LOOPBACK", "true",
+                // long enough that the second message is surely not due before the run ends
+                "GATEWAY_PAIR_RATE_MIN_INTERVAL", "PT5M");
         Drained drained = drain(extra, Duration.ofSeconds(120));
 
         assertThat(drained.exitCode).as("exit code; log:%n%s", drained.tail()).isZero();
-        assertThat(drained.log).contains("Draining sender(s) [main]")
+        assertThat(drained.log).contains("Draining sender(s) [main, other]")
                 .contains("Drain run exits 0: nothing due now; waiting: 1 scheduled for later, 1 for the pair interval, "
                         + "0 for the messaging limit, 0 in retry back-off");
         assertThat(count("status in ('sent','delivered','read')")).as("the backlog was sent").isEqualTo(8);
@@ -115,22 +117,23 @@ class DrainModeIT {
     @Test
     void aBudgetSpentStopsWithTheWorkLeftLoggedAndExitsZero() throws Exception {
         startSimulatorAndApi(Map.of());
-        for (String phone : phones(12)) {
+        int total = 20;
+        for (String phone : phones(total)) {
             assertThat(queueTemplate(phone, "main", null)).isEqualTo(202);
         }
         stopApi();
 
-        // two a second: twelve take six seconds, the budget is two
-        Drained drained = drain(Map.of("GATEWAY_SENDERS_MAIN_MESSAGES_PER_SECOND", "2",
-                "GATEWAY_DISPATCH_DRAIN_BUDGET", "PT2S"), Duration.ofSeconds(90));
+        // one a second: twenty take twenty seconds, the budget is eight
+        Drained drained = drain(Map.of("GATEWAY_SENDERS_MAIN_MESSAGES_PER_SECOND", "1",
+                "GATEWAY_DISPATCH_DRAIN_BUDGET", "PT8S"), Duration.ofSeconds(90));
 
         assertThat(drained.exitCode).as("a budget spent is not a crash; log:%n%s", drained.tail()).isZero();
-        assertThat(drained.log).contains("Drain run exits 0: budget PT2S spent; left due now: ");
+        assertThat(drained.log).contains("Drain run exits 0: budget PT8S spent; left due now: ");
         Matcher left = LEFT_DUE.matcher(drained.log);
         assertThat(left.find()).isTrue();
         long sent = count("status in ('sent','delivered','read')");
         assertThat(sent).as("some were sent within the budget").isPositive();
-        assertThat(Long.parseLong(left.group(1))).as("the exit line counts what is left").isEqualTo(12 - sent)
+        assertThat(Long.parseLong(left.group(1))).as("the exit line counts what is left").isEqualTo(total - sent)
                 .isPositive();
         assertThat(count("status = 'sending' or lease_owner is not null")).as("nothing left claimed").isZero();
         assertThat(sql("select count(*) from sender_state where lease_owner is not null")).isZero();
@@ -139,26 +142,45 @@ class DrainModeIT {
     @Test
     void aSenderALiveLoopHoldsIsSkipped() throws Exception {
         startSimulatorAndApi(Map.of());
-        List<String> phones = phones(6);
-        for (int i = 0; i < phones.size(); i++) {
-            assertThat(queueTemplate(phones.get(i), i % 2 == 0 ? "main" : "other", null)).isEqualTo(202);
+        List<String> phones = phones(7);
+        for (int i = 0; i < 3; i++) {
+            assertThat(queueTemplate(apiPort, phones.get(i), "main", null)).isEqualTo(202);
         }
+        assertThat(queueTemplate(apiPort, phones.get(3), "other", null)).isEqualTo(202);
         stopApi();
-        // a loop replica drives 'other': its lease, as MessageDispatcher's poll writes and renews it
-        sql("insert into sender_state (sender, lease_owner, lease_expires_at) values "
-                + "('other', 'loop-replica-1', now() + interval '5 minutes') returning 1");
 
-        Drained drained = drain(Map.of(), Duration.ofSeconds(120));
+        // a live loop replica drives 'other' (and only it). Its token is refused, so it pauses the sender and
+        // keeps its lease: what it leaves queued is what a drain that ignored the lease would send
+        int loopPort = SimulatorProcess.freePort();
+        Map<String, String> loopEnv = new HashMap<>();
+        loopEnv.put("GATEWAY_DEFAULT_SENDER", "other");
+        loopEnv.put("GATEWAY_SENDERS_OTHER_ACCESS_TOKEN", "a-refused-token");
+        Process loop = gateway(loopEnv, loopPort, Files.createTempFile("wagateway-drain-loop", ".log"), "MAIN");
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .until(() -> sql("select count(*) from sender_state where sender = 'other' "
+                            + "and lease_owner is not null and paused_until > now()") == 1);
+            for (int i = 4; i < 7; i++) {
+                assertThat(queueTemplate(loopPort, phones.get(i), "other", null)).isEqualTo(202);
+            }
 
-        assertThat(drained.exitCode).as("exit code; log:%n%s", drained.tail()).isZero();
-        assertThat(drained.log).contains("Sender other is skipped: a live replica holds its lease")
-                .contains("Draining sender(s) [main]")
-                .contains("skipped sender(s) [other] (a live replica drives them): 3 message(s) queued");
-        assertThat(count("sender = 'main' and status in ('sent','delivered','read')")).isEqualTo(3);
-        assertThat(count("sender = 'other' and status = 'queued' and attempts = 0 and lease_owner is null"))
-                .as("the loop's sender untouched").isEqualTo(3);
-        assertThat(sql("select count(*) from sender_state where sender = 'other' and lease_owner = 'loop-replica-1'"))
-                .as("the loop keeps its lease").isEqualTo(1);
+            Drained drained = drain(Map.of(), Duration.ofSeconds(120));
+
+            assertThat(drained.exitCode).as("exit code; log:%n%s", drained.tail()).isZero();
+            assertThat(drained.log).contains("Sender other is skipped: a live replica holds its lease")
+                    .contains("Draining sender(s) [main]")
+                    .contains("skipped sender(s) [other] (a live replica drives them): 4 message(s) queued");
+            assertThat(count("sender = 'main' and status in ('sent','delivered','read')")).isEqualTo(3);
+            assertThat(count("sender = 'other' and status = 'queued' and attempts = 0")).as("due, and left to the loop")
+                    .isEqualTo(3);
+            assertThat(count("sender = 'other' and status not in ('queued','scheduled')")).isZero();
+            assertThat(sql("select count(*) from sender_state where sender = 'other' and lease_owner is not null"))
+                    .as("the loop keeps its lease").isEqualTo(1);
+            assertThat(loop.isAlive()).isTrue();
+        } finally {
+            loop.destroy();
+            loop.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     // ---- processes
@@ -207,7 +229,9 @@ class DrainModeIT {
         return new Drained(drain.exitValue(), output);
     }
 
-    private Process gateway(Map<String, String> extra, int port, Path log) throws IOException {
+    /** The packaged jar with the settings of this test, {@code extra} over them, without the senders named. */
+    private Process gateway(Map<String, String> extra, int port, Path log, String... withoutSenders)
+            throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(SimulatorProcess.freePort()));
@@ -225,6 +249,9 @@ class DrainModeIT {
         env.put("GATEWAY_CLOUD_API_BASE_URL", simulator.url() + "/sandbox/graph");
         env.put("GATEWAY_MESSAGING_LIMIT_DAILY_UNIQUE_RECIPIENTS", "0");
         env.putAll(extra);
+        for (String sender : withoutSenders) {
+            env.keySet().removeIf(name -> name.startsWith("GATEWAY_SENDERS_" + sender + "_"));
+        }
         ProcessBuilder builder = new ProcessBuilder(SimulatorProcess.javaBinary(), "-jar",
                 "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
@@ -239,9 +266,13 @@ class DrainModeIT {
     }
 
     private int queueTemplate(String phone, String from, OffsetDateTime sendAt) throws Exception {
-        assertThat(call("PUT", "/v1/contacts/" + phone + "/consent", "{\"status\":\"opted_in\",\"source\":\"it\"}"))
+        return queueTemplate(apiPort, phone, from, sendAt);
+    }
+
+    private int queueTemplate(int port, String phone, String from, OffsetDateTime sendAt) throws Exception {
+        assertThat(call(port, "PUT", "/v1/contacts/" + phone + "/consent", "{\"status\":\"opted_in\",\"source\":\"it\"}"))
                 .isEqualTo(200);
-        return call("POST", "/v1/messages", "{\"to\":\"" + phone + "\",\"from\":\"" + from + "\","
+        return call(port, "POST", "/v1/messages", "{\"to\":\"" + phone + "\",\"from\":\"" + from + "\","
                 + (sendAt == null ? "" : "\"sendAt\":\"" + sendAt + "\",")
                 + "\"type\":\"template\",\"category\":\"utility\","
                 + "\"template\":{\"name\":\"hello_world\",\"language\":{\"code\":\"en_US\"}}}");
@@ -251,8 +282,8 @@ class DrainModeIT {
         return "http://localhost:" + apiPort;
     }
 
-    private int call(String method, String path, String json) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base() + path))
+    private int call(int port, String method, String path, String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Authorization", "Bearer it-key").header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
