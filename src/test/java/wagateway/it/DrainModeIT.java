@@ -58,8 +58,9 @@ class DrainModeIT {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/callbacks", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Matcher m = Pattern.compile("\"messageId\":\"([0-9a-f-]+)\".*\"status\":\"sent\"").matcher(body);
-            if (m.find()) {
+            // the payload went through jsonb: its keys come in no particular order
+            Matcher m = Pattern.compile("\"messageId\":\"([0-9a-f-]+)\"").matcher(body);
+            if (m.find() && body.contains("\"status\":\"sent\"")) {
                 sentCallbacks.add(m.group(1));
             }
             exchange.sendResponseHeaders(204, -1);
@@ -171,8 +172,8 @@ class DrainModeIT {
                     .contains("Draining sender(s) [main]")
                     .contains("skipped sender(s) [other] (a live replica drives them): 4 message(s) queued");
             assertThat(count("sender = 'main' and status in ('sent','delivered','read')")).isEqualTo(3);
-            assertThat(count("sender = 'other' and status = 'queued' and attempts = 0")).as("due, and left to the loop")
-                    .isEqualTo(3);
+            assertThat(count("sender = 'other' and status = 'queued'")).as("left to the loop, whose sender is paused")
+                    .isEqualTo(4);
             assertThat(count("sender = 'other' and status not in ('queued','scheduled')")).isZero();
             assertThat(sql("select count(*) from sender_state where sender = 'other' and lease_owner is not null"))
                     .as("the loop keeps its lease").isEqualTo(1);
