@@ -381,6 +381,17 @@ public interface GatewayConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /**
+         * {@code loop}: dispatch until stopped (a Deployment). {@code drain}: send what is due now, apply pending
+         * webhooks, deliver due callbacks, then exit (a CronJob); only with {@link #enabled()}.
+         */
+        @WithDefault("loop")
+        Mode mode();
+
+        /** In {@code drain} mode, how long a run may take before it stops with the work left logged. */
+        @WithDefault("PT5M")
+        Duration drainBudget();
+
         /** Messages claimed per round trip. */
         @WithDefault("100")
         int batchSize();
@@ -429,6 +440,14 @@ public interface GatewayConfig {
          */
         @WithDefault("PT60S")
         Duration unknownOutcomeWait();
+    }
+
+    /** How a dispatching replica runs ({@code gateway.dispatch.mode}). */
+    enum Mode {
+        /** Runs until stopped, woken by LISTEN/NOTIFY and the poll. */
+        LOOP,
+        /** Sends what is due now and exits. */
+        DRAIN
     }
 
     interface Media {

@@ -54,6 +54,9 @@ public final class GatewayConfigValidator {
         if (config.dispatch().lease().compareTo(Duration.ofSeconds(30)) < 0) {
             problems.add("gateway.dispatch.lease must be at least PT30S (a batch starts only with 15 s of lease left)");
         }
+        if (notPositive(config.dispatch().drainBudget())) {
+            problems.add("gateway.dispatch.drain-budget must be positive, was " + config.dispatch().drainBudget());
+        }
         Duration margin = config.dispatch().rateSafetyMargin();
         if (margin.isNegative() || margin.compareTo(Duration.ofMillis(500)) > 0) {
             problems.add("gateway.dispatch.rate-safety-margin must be between PT0S and PT0.5S, was " + margin);

@@ -47,6 +47,8 @@ public class MessageDispatcher {
     private final Clock clock;
     private final SenderLoop.Shared shared;
     private volatile boolean stopping;
+    /** Drain mode: the senders this run took at its start, the only ones its poll renews; null until then. */
+    private volatile List<String> drainSenders;
 
     MessageDispatcher(OutboundQueue queue, ClaimRules rules, SenderLeases leases, CloudApiClient cloudApi,
             CircuitBreakerMaintenance breakers, GatewayConfig config, Clock clock, Vertx vertx, ObjectMapper mapper,
@@ -73,11 +75,13 @@ public class MessageDispatcher {
      * hold. Returned to the scheduler, which owns the subscription.
      */
     public Uni<Void> poll() {
-        if (stopping || !config.dispatch().enabled()) {
+        List<String> senders = config.dispatch().mode() == GatewayConfig.Mode.DRAIN ? drainSenders
+                : config.senderNames();
+        if (stopping || !config.dispatch().enabled() || senders == null) {
             return Uni.createFrom().voidItem();
         }
         Instant now = clock.instant();
-        return leases.acquire(owner, config.senderNames(), now, config.dispatch().lease())
+        return leases.acquire(owner, senders, now, config.dispatch().lease())
                 .invoke(this::adopt)
                 .chain(() -> queue.reclaimExpiredLeases(now))
                 .invoke(n -> {
@@ -89,6 +93,35 @@ public class MessageDispatcher {
                 .invoke(d -> d.forEach((status, count) -> depth.get(status).set(count)))
                 .invoke(this::wakeAll)
                 .replaceWithVoid();
+    }
+
+    /**
+     * Drain mode: takes the leases of the senders no live replica holds (a loop's lease is left alone, so a sender is
+     * still driven by one process at a time), puts back rows of crashed replicas and starts the loops. From then on
+     * the poll renews these leases only.
+     *
+     * @return the senders taken, with their pauses
+     */
+    Uni<Map<String, SenderLeases.Held>> beginDrain() {
+        Instant now = clock.instant();
+        return leases.acquire(owner, config.senderNames(), now, config.dispatch().lease())
+                .invoke(held -> {
+                    drainSenders = List.copyOf(held.keySet());
+                    adopt(held);
+                })
+                .call(() -> queue.reclaimExpiredLeases(now))
+                .invoke(this::wakeAll);
+    }
+
+    /** The drained senders whose loop may send now (not paused by a refused token). */
+    List<String> sendingSenders() {
+        Instant now = clock.instant();
+        return loops.entrySet().stream().filter(e -> !e.getValue().paused(now)).map(Map.Entry::getKey).toList();
+    }
+
+    /** This process's lease owner id (logs). */
+    String owner() {
+        return owner;
     }
 
     /** Starts loops for newly held senders, stops those another replica took, applies pauses. */
@@ -128,7 +161,10 @@ public class MessageDispatcher {
         loops.values().forEach(SenderLoop::lost);
         // a batch already claimed finishes first: releasing under it would let the next owner send in the same
         // second as our last sends
-        return Multi.createFrom().ticks().every(Duration.ofMillis(20)).select().first(tick -> idle()).toUni()
+        // where, not first(predicate): first takes items while the predicate holds, so a busy first tick ended
+        // the wait at once and released under the batch
+        return Multi.createFrom().ticks().every(Duration.ofMillis(20)).onOverflow().drop()
+                .select().where(tick -> idle()).toUni()
                 .ifNoItem().after(GracefulShutdown.IN_FLIGHT_GRACE).recoverWithItem(0L)
                 .chain(() -> {
                     Instant now = clock.instant();

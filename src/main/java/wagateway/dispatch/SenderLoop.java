@@ -109,6 +109,12 @@ final class SenderLoop {
         this.pausedUntil = pausedUntil;
     }
 
+    /** Whether the sender is paused (its token was refused) at {@code now}. */
+    boolean paused(Instant now) {
+        Instant until = pausedUntil;
+        return until != null && until.isAfter(now);
+    }
+
     /** Another replica drives the sender now: stop at once, whatever our in-memory lease said. */
     void lost() {
         this.leaseUntil = Instant.MIN;

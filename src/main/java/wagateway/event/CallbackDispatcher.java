@@ -284,9 +284,14 @@ public class CallbackDispatcher {
                 return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(20))
                         .chain(() -> drain(attempted));
             }
-            return pool.preparedQuery("select count(*) from event_outbox where state = 'pending'").execute()
-                    .map(rows -> new DrainResult(attempted, rows.iterator().next().getLong(0)));
+            return pending().map(pending -> new DrainResult(attempted, pending));
         });
+    }
+
+    /** Events still to be delivered (due, in back-off, or behind an earlier event of their message). */
+    public Uni<Long> pending() {
+        return pool.preparedQuery("select count(*) from event_outbox where state = 'pending'").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     Stats stats() {

@@ -217,6 +217,14 @@ public class InboundMessages {
     }
 
     /** Takes up to {@code limit} due read receipts of one sender, oldest request first, for {@code lease}. */
+    /** Read receipts of these senders due at {@code now} (a drain run waits for none before it exits). */
+    public Uni<Long> receiptsDue(List<String> senders, Instant now) {
+        return pool.preparedQuery("select count(*) from inbound_message where sender = any($1) "
+                + "and read_state = 'pending' and read_next_attempt_at <= $2")
+                .execute(Tuple.of(senders.toArray(String[]::new), Times.utc(now)))
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
     public Uni<List<DueReceipt>> claimReceipts(String sender, int limit, Instant now, Duration lease) {
         if (limit <= 0) {
             return Uni.createFrom().item(List.of());

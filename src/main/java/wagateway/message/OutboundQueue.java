@@ -290,6 +290,39 @@ public class OutboundQueue {
         return owner + "/" + claim;
     }
 
+    /**
+     * What waits in the queue of some senders at {@code now}, by why it waits (a drain run's exit line). A message
+     * deferred by rule 4 or 5 carries that reason until it is claimed again; a due one is claimable now.
+     */
+    public record Backlog(long due, long sending, long scheduledLater, long pairInterval, long messagingLimit,
+            long retryBackoff) {
+
+        /** Messages waiting for a later time, in all. */
+        public long waiting() {
+            return scheduledLater + pairInterval + messagingLimit + retryBackoff;
+        }
+    }
+
+    public Uni<Backlog> backlog(List<String> senders, Instant now) {
+        return pool.preparedQuery("select "
+                + "count(*) filter (where status in ('scheduled','queued') and next_attempt_at <= $2), "
+                + "count(*) filter (where status = 'sending'), "
+                + "count(*) filter (where status = 'scheduled' and next_attempt_at > $2 "
+                + "and coalesce(reason, '') not in ($3, $4)), "
+                + "count(*) filter (where status in ('scheduled','queued') and next_attempt_at > $2 and reason = $3), "
+                + "count(*) filter (where status in ('scheduled','queued') and next_attempt_at > $2 and reason = $4), "
+                + "count(*) filter (where status = 'queued' and next_attempt_at > $2 "
+                + "and coalesce(reason, '') not in ($3, $4)) "
+                + "from outbound_message where sender = any($1) and status in ('scheduled','queued','sending')")
+                .execute(Tuple.of(senders.toArray(String[]::new), Times.utc(now), PolicyDecision.Reasons.PAIR_RATE,
+                        PolicyDecision.Reasons.TIER_LIMIT_EXCEEDED))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new Backlog(r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4),
+                            r.getLong(5));
+                });
+    }
+
     /** Queue depth by status, for the metrics gauge. */
     public Uni<Map<String, Long>> depth() {
         return pool.query(

@@ -50,7 +50,9 @@ public class QueueListener {
     }
 
     void start(@Observes StartupEvent event) {
-        boolean dispatching = config.dispatch().enabled();
+        // a drain run polls until nothing is due and exits: it waits for no new work, but it still checks
+        // templates at send, so it follows catalogue changes like every other replica
+        boolean dispatching = config.dispatch().enabled() && config.dispatch().mode() != GatewayConfig.Mode.DRAIN;
         // every replica that accepts checks templates against its in-memory catalogue, so it listens for changes
         if (url.isEmpty() || !dispatching && config.wabas().isEmpty()) {
             return;

@@ -144,6 +144,20 @@ public class WebhookInbox {
                 .map(rows -> rows.rowCount());
     }
 
+    /** Pending webhooks at {@code now}: due, and waiting out a back-off after a failed apply. */
+    public record Waiting(long due, long backoff) {
+    }
+
+    public Uni<Waiting> waiting(Instant now) {
+        return pool.preparedQuery("select count(*) filter (where next_attempt_at is null or next_attempt_at <= $1), "
+                + "count(*) filter (where next_attempt_at > $1) from webhook_inbox where state = 'pending'")
+                .execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Waiting(row.getLong(0), row.getLong(1));
+                });
+    }
+
     /** @return {pending, failed} row counts */
     Uni<long[]> counts() {
         return pool.query("select count(*) filter (where state = 'pending') as pending, "

@@ -46,6 +46,24 @@ class GatewayConfigValidatorTest {
     }
 
     @Test
+    void dispatchLoopsByDefaultAndDrainsWhenAskedWithinAPositiveBudget() {
+        GatewayConfig defaults = build(valid());
+        assertThat(defaults.dispatch().mode()).isEqualTo(GatewayConfig.Mode.LOOP);
+        assertThat(defaults.dispatch().drainBudget()).hasMinutes(5);
+        Map<String, String> p = valid();
+        p.put("gateway.dispatch.mode", "drain");
+        p.put("gateway.dispatch.drain-budget", "PT30S");
+        GatewayConfig drain = build(p);
+        assertThat(drain.dispatch().mode()).isEqualTo(GatewayConfig.Mode.DRAIN);
+        assertThat(GatewayConfigValidator.problems(drain, true)).isEmpty();
+        p.put("gateway.dispatch.drain-budget", "PT0S");
+        assertThat(GatewayConfigValidator.problems(build(p), true))
+                .anySatisfy(problem -> assertThat(problem).contains("gateway.dispatch.drain-budget"));
+        p.put("gateway.dispatch.mode", "once");
+        assertThatThrownBy(() -> build(p)).hasMessageContaining("gateway.dispatch.mode");
+    }
+
+    @Test
     void aSenderWithoutPhoneNumberIdFailsAtStartNamingTheProperty() {
         Map<String, String> p = valid();
         p.remove("gateway.senders.main.phone-number-id");

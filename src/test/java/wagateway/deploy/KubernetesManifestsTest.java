@@ -67,7 +67,8 @@ class KubernetesManifestsTest {
     void kustomizationsReferenceExistingFilesAndNothingIsLeftOut() {
         assertThat(Manifests.kustomizations()).contains(Manifests.BASE.resolve("kustomization.yaml"),
                 Manifests.OVERLAYS.resolve("jvm/kustomization.yaml"), Manifests.OVERLAYS.resolve("native/kustomization.yaml"),
-                Manifests.OVERLAYS.resolve("knative/kustomization.yaml"));
+                Manifests.OVERLAYS.resolve("knative/kustomization.yaml"),
+                Manifests.OVERLAYS.resolve("drain-cronjob/kustomization.yaml"));
         for (Path kustomization : Manifests.kustomizations()) {
             Path dir = kustomization.getParent();
             Object body = Manifests.documents(kustomization).get(0).body();
@@ -107,7 +108,7 @@ class KubernetesManifestsTest {
 
     @Test
     void everyOverlayBuildsOnTheBase() {
-        for (String overlay : List.of("jvm", "native", "knative")) {
+        for (String overlay : List.of("jvm", "native", "knative", "drain-cronjob")) {
             Object body = Manifests.documents(Manifests.OVERLAYS.resolve(overlay).resolve("kustomization.yaml")).get(0).body();
             assertThat(Yaml.list(body, "resources")).as("overlay %s", overlay).contains("../../base");
         }
@@ -123,7 +124,7 @@ class KubernetesManifestsTest {
         }
         var built = Dockerfiles.builtImages();
         Map<String, Path> expectedDockerfile = Map.of("jvm", Dockerfiles.JVM, "native", Dockerfiles.NATIVE,
-                "knative", Dockerfiles.NATIVE);
+                "knative", Dockerfiles.NATIVE, "drain-cronjob", Dockerfiles.JVM);
         expectedDockerfile.forEach((overlay, dockerfile) -> {
             Object body = Manifests.documents(Manifests.OVERLAYS.resolve(overlay).resolve("kustomization.yaml")).get(0).body();
             List<Object> images = Yaml.list(body, "images");
@@ -387,6 +388,18 @@ class KubernetesManifestsTest {
                 names.addAll(env(container).keySet());
             }
         }
+        for (Doc cronJob : Manifests.cronJobs()) {
+            for (Object container : Yaml.list(Manifests.jobPodSpec(cronJob), "containers")) {
+                names.addAll(env(container).keySet());
+            }
+        }
+        for (Path patch : Manifests.patchFiles()) {
+            for (Doc doc : Manifests.documents(patch)) {
+                for (Object container : Manifests.containers(doc)) {
+                    names.addAll(env(container).keySet());
+                }
+            }
+        }
         assertThat(names).hasSizeGreaterThanOrEqualTo(15);
         List<String> unknown = names.stream().filter(n -> known.stream().noneMatch(p -> p.matcher(n).matches())).toList();
         assertThat(unknown).as("environment variables that no gateway.* or allowed quarkus.* property reads").isEmpty();
@@ -508,6 +521,80 @@ class KubernetesManifestsTest {
                         .doesNotContainKey("GATEWAY_MIGRATE_AND_EXIT");
             }
         }
+    }
+
+    /**
+     * The drain-cronjob overlay: the API replicas do not dispatch, a CronJob runs the jar in drain mode on the same
+     * ConfigMap and Secret, never two at once, hardened like every pod, and Kubernetes kills no run that is still
+     * within its budget and its shutdown.
+     */
+    @Test
+    void drainCronJobRunsTheJarInDrainModeBesideAnApiThatDoesNotDispatch() {
+        Path overlay = Manifests.OVERLAYS.resolve("drain-cronjob");
+        assertThat(Manifests.cronJobs()).hasSize(1);
+        Doc cronJob = Manifests.cronJobs().get(0);
+        assertThat(cronJob.file().getParent()).isEqualTo(overlay);
+        assertThat(Yaml.string(cronJob.body(), "apiVersion")).isEqualTo("batch/v1");
+        assertThat(Yaml.string(cronJob.body(), "spec", "concurrencyPolicy")).isEqualTo("Forbid");
+        assertThat(Yaml.string(cronJob.body(), "spec", "schedule")).isNotBlank();
+        Object podSpec = Manifests.jobPodSpec(cronJob);
+        assertThat(Yaml.string(podSpec, "restartPolicy")).isEqualTo("Never");
+        assertThat(Yaml.string(podSpec, "serviceAccountName")).isEqualTo("wagateway");
+        assertThat(Yaml.at(podSpec, "automountServiceAccountToken")).isEqualTo(false);
+        assertThat(Yaml.at(podSpec, "securityContext", "runAsNonRoot")).isEqualTo(true);
+
+        Map<String, String> podLabels = labels(Yaml.map(cronJob.body(), "spec", "jobTemplate", "spec", "template",
+                "metadata", "labels"));
+        assertThat(podLabels).containsAllEntriesOf(Map.of("app", "wagateway", "app.kubernetes.io/name", "wagateway",
+                "app.kubernetes.io/part-of", "wagateway", "app.kubernetes.io/version", version));
+        assertThat(podLabels).as("the NetworkPolicy (egress to PostgreSQL and the Cloud API) covers the runs")
+                .containsAllEntriesOf(labels(Yaml.map(Manifests.resource("NetworkPolicy", "wagateway").body(),
+                        "spec", "podSelector", "matchLabels")));
+
+        List<Object> containers = Yaml.list(podSpec, "containers");
+        assertThat(containers).hasSize(1);
+        Object container = containers.get(0);
+        assertThat(Yaml.string(container, "image")).isEqualTo("wagateway");
+        List<String> sources = new ArrayList<>();
+        for (Object from : Yaml.list(container, "envFrom")) {
+            sources.add(Objects.requireNonNullElse(Yaml.string(from, "configMapRef", "name"),
+                    "secret:" + Yaml.string(from, "secretRef", "name")));
+        }
+        assertThat(sources).as("the API's ConfigMap and Secret").containsExactly(CONFIG_MAP, "secret:" + SECRET);
+        Map<String, String> env = env(container);
+        assertThat(env).containsEntry("GATEWAY_DISPATCH_ENABLED", "true").containsEntry("GATEWAY_DISPATCH_MODE", "drain");
+        assertResources(Yaml.map(container, "resources"), "the drain run");
+        Object security = Yaml.at(container, "securityContext");
+        assertThat(Yaml.at(security, "readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat(Yaml.at(security, "allowPrivilegeEscalation")).isEqualTo(false);
+        assertThat(Yaml.list(security, "capabilities", "drop")).contains("ALL");
+        assertThat(Yaml.list(container, "volumeMounts")).anySatisfy(m -> assertThat(Yaml.string(m, "mountPath"))
+                .isEqualTo("/tmp"));
+
+        // the whole config of a run, as the gateway reads it, is valid and is drain mode
+        Map<String, String> all = new HashMap<>(configMapData());
+        all.putAll(secretData());
+        all.putAll(env);
+        GatewayConfig gateway = new SmallRyeConfigBuilder().withSources(new EnvConfigSource(all, 300))
+                .withMapping(GatewayConfig.class).build().getConfigMapping(GatewayConfig.class);
+        assertThat(GatewayConfigValidator.problems(gateway, true)).isEmpty();
+        assertThat(gateway.dispatch().mode()).isEqualTo(GatewayConfig.Mode.DRAIN);
+        // a run within its budget, then its shutdown, is never killed by the Job's deadline
+        Duration shutdown = new DurationConverter().convert(env.get("QUARKUS_SHUTDOWN_TIMEOUT"));
+        long deadline = ((Number) Yaml.at(cronJob.body(), "spec", "jobTemplate", "spec", "activeDeadlineSeconds"))
+                .longValue();
+        assertThat(Duration.ofSeconds(deadline)).as("activeDeadlineSeconds vs budget + shutdown + a start")
+                .isGreaterThan(gateway.dispatch().drainBudget().plus(shutdown).plusSeconds(30));
+        long grace = ((Number) Yaml.at(podSpec, "terminationGracePeriodSeconds")).longValue();
+        assertThat(Duration.ofSeconds(grace)).isGreaterThan(shutdown);
+
+        // the API replicas of the overlay leave the senders to the runs
+        Path patch = overlay.resolve("deployment-api-only.yaml");
+        assertThat(Manifests.patchFiles()).contains(patch.normalize());
+        Doc api = Manifests.documents(patch).get(0);
+        assertThat(Yaml.string(api.body(), "kind")).isEqualTo("Deployment");
+        assertThat(api.name()).isEqualTo("wagateway");
+        assertThat(env(Manifests.containers(api).get(0))).containsEntry("GATEWAY_DISPATCH_ENABLED", "false");
     }
 
     /**

@@ -142,6 +142,16 @@ final class Manifests {
                 .toList();
     }
 
+    /** CronJobs: scheduled runs of the gateway's image (the drain-cronjob overlay). */
+    static List<Doc> cronJobs() {
+        return resources("CronJob");
+    }
+
+    /** The pod template's spec of a CronJob's jobs. */
+    static Object jobPodSpec(Doc cronJob) {
+        return Yaml.at(cronJob.body(), "spec", "jobTemplate", "spec", "template", "spec");
+    }
+
     static boolean isKnative(Doc doc) {
         return Yaml.string(doc.body(), "apiVersion").startsWith("serving.knative.dev/");
     }
