@@ -66,7 +66,7 @@ class ConversationApiTest {
         }
 
         List<String> expected = new ArrayList<>(List.of(answeredLast, wroteLast));
-        expected.addAll(descending(tiedA, tiedB, tiedC));
+        expected.addAll(descendingByContact(tiedA, tiedB, tiedC));
         expected.add(neverWrote);
         expected.addAll(descending(sameMillisecond.toArray(String[]::new)));
 
@@ -97,7 +97,18 @@ class ConversationApiTest {
         assertThat(first.getBoolean("items[5].windowOpen")).isFalse();
     }
 
-    /** The order of phones tied on activity: descending, as the API breaks ties. */
+    /**
+     * The order of customers tied on activity: a conversation's key descending, as the API breaks ties; the key of
+     * a customer who wrote is their contact id.
+     */
+    private static List<String> descendingByContact(String... phones) {
+        return java.util.Arrays.stream(phones)
+                .sorted(java.util.Comparator.comparing((String phone) -> (String) TestDb.query(
+                        "select id from contact where phone = ?", phone).get(0).get("id")).reversed())
+                .toList();
+    }
+
+    /** The order of numbers only ever written to, tied on activity: descending, as the API breaks ties. */
     private static List<String> descending(String... phones) {
         return java.util.Arrays.stream(phones).sorted(java.util.Comparator.reverseOrder()).toList();
     }
