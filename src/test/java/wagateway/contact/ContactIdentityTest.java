@@ -72,6 +72,29 @@ class ContactIdentityTest {
         }
     }
 
+    /**
+     * The shape of a captured 2026 inbound webhook (the only one with {@code from_user_id} the issue-17 search found,
+     * not Meta's documentation): it also carries {@code contacts[].country_code} and {@code messages[].from_logical_id},
+     * which Meta's pages do not list. The search index gave the file's text without its repository address, and it
+     * holds a real person's phone and name: its field layout is kept here, its values replaced.
+     */
+    @Test
+    void aCapturedBsuidWebhookWithFieldsMetaDoesNotDocumentIsApplied() {
+        String userId = "IN." + Math.abs(UUID.randomUUID().getMostSignificantBits());
+        String waId = freshWaId();
+        String wamid = freshWamid();
+        ObjectNode payload = withPhone(usernameOnly(userId, wamid, "Hey"), waId);
+        ObjectNode contact = (ObjectNode) value(payload).path("contacts").get(0);
+        contact.put("country_code", "IN");
+        ((ObjectNode) contact.path("profile")).remove("username");
+        ((ObjectNode) messages(payload).get(0)).put("from_logical_id", "95000398405635");
+        postApplied(payload);
+
+        assertEquals(userId, TestDb.value("select user_id from contact where phone = ?", "+" + waId));
+        assertEquals(TestDb.value("select id from contact where phone = ?", "+" + waId),
+                TestDb.value("select contact_id from inbound_message where wamid = ?", wamid));
+    }
+
     @Test
     void userPreferencesOfAUsernameOnlyCustomerAreRecorded() {
         String userId = freshUserId();
