@@ -31,6 +31,9 @@ import wagateway.support.Times;
  * a new one. A customer seen first by user id and later with a phone stays one contact (the phone is added to it);
  * when both identifiers already name two contacts (a phone-only one, from the API or before BSUIDs, and a
  * phone-less one), the phone-less one is merged into the other, its consent trail, windows and messages with it.
+ * A customer who writes from a new number before Meta's {@code user_changed_number} leaves a contact of that
+ * number: when the notice comes (or a webhook carries their known user id with the new number), it is merged into
+ * theirs if it was made since they last wrote; an older one is a recycled number's previous owner, and stays.
  * <p>
  * Concurrent transactions resolving the same identifiers take a transaction-scoped advisory lock per identifier
  * first, in one order, so they cannot both create a contact for one person.
@@ -42,7 +45,8 @@ public class ContactResolver {
     private static final String LOCK = "select pg_advisory_xact_lock(hashtextextended(k, 17)) from unnest($1::text[]) as k";
 
     private static final String FIND = """
-            select id, phone, user_id, username from contact where phone = any($1) or user_id = any($2)
+            select id, phone, user_id, username, created_at, last_inbound_at from contact
+            where phone = any($1) or user_id = any($2)
             order by updated_at, id""";
 
     /** Identifiers that moved to another contact leave their old holder first (unique phone). */
@@ -148,7 +152,9 @@ public class ContactResolver {
                 .chain(rows -> {
                     Batch batch = new Batch();
                     rows.forEach(row -> batch.known(new Known(row.getString("id"), row.getString("phone"),
-                            row.getString("user_id"), row.getString("username"), false)));
+                            row.getString("user_id"), row.getString("username"), false,
+                            instant(row.getOffsetDateTime("created_at")),
+                            instant(row.getOffsetDateTime("last_inbound_at")))));
                     List<Resolved> resolved = new ArrayList<>(customers.size());
                     for (Customer c : customers) {
                         resolved.add(c.named() ? batch.apply(c) : null);
@@ -165,6 +171,10 @@ public class ContactResolver {
                         return out;
                     });
                 });
+    }
+
+    private static Instant instant(OffsetDateTime value) {
+        return value == null ? null : value.toInstant();
     }
 
     private static void addIfPresent(Set<String> set, String value) {
@@ -185,13 +195,34 @@ public class ContactResolver {
         boolean userIdDetached;
         /** Its phone changed in this batch (taken, moved or given up): its windows follow. */
         boolean phoneChanged;
+        /** When it was made, and when its customer last wrote (null: new in this batch, or never). */
+        final Instant createdAt;
+        final Instant lastInboundAt;
 
         Known(String id, String phone, String userId, String username, boolean created) {
+            this(id, phone, userId, username, created, null, null);
+        }
+
+        Known(String id, String phone, String userId, String username, boolean created, Instant createdAt,
+                Instant lastInboundAt) {
             this.id = id;
             this.phone = phone;
             this.userId = userId;
             this.username = username;
             this.created = created;
+            this.createdAt = createdAt;
+            this.lastInboundAt = lastInboundAt;
+        }
+
+        /**
+         * Whether this contact, left without any identifier by {@code person} taking them, is an orphan of that
+         * person: made since the person last wrote (or in this very batch), so by a customer who wrote from their
+         * new number before Meta said they moved. An older contact (a number's previous owner, recycled) keeps its
+         * own history and consent.
+         */
+        boolean orphanOf(Known person) {
+            return phone == null && userId == null && (created || createdAt == null || person.lastInboundAt == null
+                    || !createdAt.isBefore(person.lastInboundAt));
         }
     }
 
@@ -219,14 +250,25 @@ public class ContactResolver {
             }
         }
 
+        /** Contacts that gave up an identifier while applying the current customer. */
+        final List<Known> gaveUp = new ArrayList<>();
+
         Resolved apply(Customer c) {
             String byPhone = c.phone() == null ? null : idByPhone.get(c.phone());
             String byUserId = c.userId() == null ? null : idByUserId.get(c.userId());
             Known k;
+            boolean movedNumber = false;
             if (byPhone != null) {
                 k = byId.get(byPhone);
-                if (byUserId != null && !byUserId.equals(byPhone) && byId.get(byUserId).phone == null) {
-                    merge(byId.get(byUserId), k);
+                Known holder = byUserId == null || byUserId.equals(byPhone) ? null : byId.get(byUserId);
+                if (holder != null && holder.phone == null) {
+                    merge(holder, k);
+                } else if (holder != null && k.userId == null) {
+                    // the user id's person writes with a phone another contact (known by that phone alone) holds:
+                    // they moved to that number, and wrote from it before Meta's user_changed_number came; that
+                    // contact is the orphan of their first message from it (merged below, if it is)
+                    k = holder;
+                    movedNumber = true;
                 }
             } else if (byUserId != null && (c.phone() == null || byId.get(byUserId).phone == null)) {
                 k = byId.get(byUserId);
@@ -236,7 +278,7 @@ public class ContactResolver {
                 k = new Known(newId(), null, null, null, true);
                 byId.put(k.id, k);
             }
-            if (c.phone() != null && k.phone == null) {
+            if (c.phone() != null && (k.phone == null || movedNumber)) {
                 takePhone(k, c.phone());
             }
             if (c.userId() != null && !c.userId().equals(k.userId)) {
@@ -252,6 +294,13 @@ public class ContactResolver {
             if (c.newUserId() != null && !c.newUserId().equals(k.userId)) {
                 takeUserId(k, c.newUserId());
             }
+            // a contact this customer took every identifier of, made by them since they last wrote: the same person
+            for (Known other : gaveUp) {
+                if (other != k && byId.containsKey(other.id) && other.orphanOf(k)) {
+                    merge(other, k);
+                }
+            }
+            gaveUp.clear();
             return new Resolved(k.id, k.phone, k.userId, k.username, List.of());
         }
 
@@ -265,7 +314,10 @@ public class ContactResolver {
             return merged;
         }
 
-        /** The phone-less contact {@code from} is the same person as {@code into}: one contact remains. */
+        /**
+         * The contact {@code from} (phone-less, or left without identifiers) is the same person as {@code into}: one
+         * contact remains.
+         */
         private void merge(Known from, Known into) {
             Log.infof("Contact %s merged into %s: the same customer", from.id, into.id);
             mergedInto.put(from.id, into.id);
@@ -284,6 +336,7 @@ public class ContactResolver {
             if (holder != null && !holder.equals(k.id)) {
                 Known other = byId.get(holder);
                 Log.infof("Contact %s gives up a phone number %s now holds", other.id, k.id);
+                gaveUp.add(other);
                 other.phone = null;
                 other.phoneDetached = !other.created;
                 other.phoneChanged = true;
@@ -302,6 +355,7 @@ public class ContactResolver {
             String holder = idByUserId.get(userId);
             if (holder != null && !holder.equals(k.id)) {
                 Known other = byId.get(holder);
+                gaveUp.add(other);
                 other.userId = null;
                 other.userIdDetached = !other.created;
                 other.changed = true;

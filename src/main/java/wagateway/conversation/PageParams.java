@@ -4,7 +4,7 @@ import java.time.DateTimeException;
 import java.util.List;
 import java.util.UUID;
 
-import wagateway.support.PhoneNumbers;
+import wagateway.support.CustomerIds;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
 
@@ -33,8 +33,9 @@ final class PageParams {
             Cursor cursor = Cursor.decode(after);
             if (idKey) {
                 UUID.fromString(cursor.key());
-            } else if (!PhoneNumbers.isE164(cursor.key())) {
-                throw new IllegalArgumentException("not a phone");
+            } else if (!CustomerIds.isValid(cursor.key())) {
+                // a conversation's key: its contact id, else the phone or user id messages went to
+                throw new IllegalArgumentException("not a conversation key");
             }
             return cursor;
         } catch (IllegalArgumentException | DateTimeException | ArithmeticException e) {

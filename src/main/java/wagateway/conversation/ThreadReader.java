@@ -48,16 +48,25 @@ public class ThreadReader {
             from ((%s) union all (%s)) t order by t.at desc, t.id desc limit $2""";
 
     /**
-     * A contact's thread (issue 17): outbound messages addressed to any identifier the contact has or wrote with
-     * (its phone and user id, and those of its messages before a number or user-id change), inbound messages by
-     * contact. {@code $1} the identifiers, {@code $2} the limit, {@code $3} the contact id.
+     * A contact's thread (issue 17): the outbound messages it owns ({@code contact_id}, V15), those without contact
+     * addressed to any identifier the contact has or wrote with (its phone and user id, and those of its messages
+     * before a number or user-id change: the previous release's rows, messages sent before it ever wrote), and its
+     * inbound messages. {@code $1} the identifiers, {@code $2} the limit, {@code $3} the contact id.
      */
+    private static final String CONTACT_PAGE = """
+            select t.*, coalesce((select o.id from outbound_message o where o.wamid = t.context_wamid),
+                                 (select i.id from inbound_message i where i.wamid = t.context_wamid)) as context_id
+            from ((%s) union all (%s) union all (%s)) t order by t.at desc, t.id desc limit $2""";
+    private static final String OWNED_OUTBOUND = OUTBOUND.replace("recipient = %1$s", "contact_id = %1$s");
+    private static final String UNASSIGNED_OUTBOUND = OUTBOUND.replace("recipient = %1$s",
+            "contact_id is null and recipient = any(%1$s)");
     private static final String CONTACT_OUTBOUND = OUTBOUND.replace("recipient = %1$s", "recipient = any(%1$s)");
     private static final String CONTACT_INBOUND = INBOUND.replace("from_phone = %1$s", "contact_id = %1$s");
 
-    static final String FIRST_PAGE = PAGE.formatted(CONTACT_OUTBOUND.formatted("$1", "", "$2"),
-            CONTACT_INBOUND.formatted("$3", "", "$2"));
-    static final String NEXT_PAGE = PAGE.formatted(CONTACT_OUTBOUND.formatted("$1", "and id < $6", "$2"),
+    static final String FIRST_PAGE = CONTACT_PAGE.formatted(OWNED_OUTBOUND.formatted("$3", "", "$2"),
+            UNASSIGNED_OUTBOUND.formatted("$1", "", "$2"), CONTACT_INBOUND.formatted("$3", "", "$2"));
+    static final String NEXT_PAGE = CONTACT_PAGE.formatted(OWNED_OUTBOUND.formatted("$3", "and id < $6", "$2"),
+            UNASSIGNED_OUTBOUND.formatted("$1", "and id < $6", "$2"),
             CONTACT_INBOUND.formatted("$3", "and (sent_at, id) < ($4, $5)", "$2"));
     /** No contact for this identifier (never wrote, or rows from before contacts had ids): by the identifier. */
     static final String FIRST_PAGE_BY_IDENTIFIER = PAGE.formatted(CONTACT_OUTBOUND.formatted("$1", "", "$2"),

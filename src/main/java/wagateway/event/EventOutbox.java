@@ -5,6 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,8 +27,26 @@ public class EventOutbox {
     public static final String MESSAGE_STATUS = "message.status";
     public static final String MESSAGE_RECEIVED = "message.received";
 
+    /**
+     * The event's contact (V15): the one the producer names (inbound), else the one its message was tied to (a
+     * primary-key probe of a row the same transaction just changed), else the one holding the identifier it is
+     * keyed by (index probes; a status event of a message the accept path left without contact); null for nobody
+     * known, and readers find it by {@code contact_phone}. Each term is evaluated only when the ones before are null.
+     */
     private static final String INSERT = "insert into event_outbox (type, message_id, contact_phone, url, payload, "
-            + "state, next_attempt_at, created_at) values ($1, $2, $3, $4, $5, $6, $7, $7)";
+            + "state, next_attempt_at, created_at, contact_id) values ($1, $2, $3, $4, $5, $6, $7, $7, "
+            + "coalesce($8, (select o.contact_id from outbound_message o where o.id = $2), "
+            + "(select k.id from contact k where k.phone = $3), "
+            + "(select k.id from contact k where k.user_id = $3 order by k.phone is null desc, k.updated_at desc limit 1)))";
+
+    /** Events without contact keyed by an identifier a contact now holds or wrote with become that contact's. */
+    private static final String ASSIGN = """
+            update event_outbox e set contact_id = u.contact_id from unnest($1::text[], $2::text[]) as u(key, contact_id)
+            where e.contact_id is null and e.contact_phone = u.key""";
+    /** The events of contacts merged into another (the same person) follow it. */
+    private static final String MOVE = """
+            update event_outbox e set contact_id = m.into_id from unnest($1::text[], $2::text[]) as m(from_id, into_id)
+            where e.contact_id = m.from_id""";
 
     private final GatewayConfig config;
     private final Clock clock;
@@ -41,8 +60,18 @@ public class EventOutbox {
         this.callbacks = callbacks;
     }
 
-    /** One event to append; see {@link #append}. */
-    public record NewEvent(String type, UUID messageId, String contactPhone, String callbackUrl, JsonObject payload) {
+    /**
+     * One event to append; see {@link #append}.
+     *
+     * @param contactPhone what callbacks of one customer are ordered by: the phone, else the user id
+     * @param contactId the contact, when the producer knows it (null: the message's, if any)
+     */
+    public record NewEvent(String type, UUID messageId, String contactPhone, String contactId, String callbackUrl,
+            JsonObject payload) {
+
+        public NewEvent(String type, UUID messageId, String contactPhone, String callbackUrl, JsonObject payload) {
+            this(type, messageId, contactPhone, null, callbackUrl, payload);
+        }
     }
 
     /** Appends many events in one pipelined round trip, inside the caller's transaction. */
@@ -57,7 +86,8 @@ public class EventOutbox {
             String url = e.callbackUrl() != null ? e.callbackUrl() : config.callbacks().url().orElse(null);
             callback |= url != null;
             rows.add(Tuple.tuple().addString(e.type()).addUUID(e.messageId()).addString(e.contactPhone()).addString(url)
-                    .addValue(e.payload()).addString(url == null ? "none" : "pending").addOffsetDateTime(now));
+                    .addValue(e.payload()).addString(url == null ? "none" : "pending").addOffsetDateTime(now)
+                    .addString(e.contactId()));
         }
         boolean nudge = callback;
         return tx.preparedQuery(INSERT).executeBatch(rows).invoke(() -> appended(nudge)).replaceWithVoid();
@@ -74,9 +104,29 @@ public class EventOutbox {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         return tx.preparedQuery(INSERT)
                 .execute(Tuple.tuple().addString(type).addUUID(messageId).addString(contactPhone).addString(url)
-                        .addValue(payload).addString(url == null ? "none" : "pending").addOffsetDateTime(now))
+                        .addValue(payload).addString(url == null ? "none" : "pending").addOffsetDateTime(now)
+                        .addString(null))
                 .invoke(() -> appended(url != null))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Ties events to their contact inside the caller's transaction, as a webhook resolves who its customer is:
+     * those without contact keyed by an identifier the contact holds or wrote with, and those of contacts merged
+     * into another. Only rows without contact are looked at (a partial index), so a webhook of a known customer
+     * costs one index probe per identifier.
+     *
+     * @param contactByIdentifier a phone or user id, and the contact that holds it
+     * @param merged each merged contact's id, and the id of the contact it became part of
+     */
+    public Uni<Void> assignContacts(SqlClient tx, Map<String, String> contactByIdentifier, Map<String, String> merged) {
+        Uni<Void> moved = merged.isEmpty() ? Uni.createFrom().voidItem()
+                : tx.preparedQuery(MOVE).execute(Tuple.of(merged.keySet().toArray(String[]::new),
+                        merged.values().toArray(String[]::new))).replaceWithVoid();
+        return contactByIdentifier.isEmpty() ? moved
+                : moved.chain(() -> tx.preparedQuery(ASSIGN).execute(Tuple.of(
+                        contactByIdentifier.keySet().toArray(String[]::new),
+                        contactByIdentifier.values().toArray(String[]::new))).replaceWithVoid());
     }
 
     /**

@@ -147,9 +147,17 @@ public class EventStream {
      * {@link #admit} first: the slot is given back when the stream ends.
      */
     Multi<StreamItem> subscribe(EventFilter filter, Long after) {
+        return subscribe(Uni.createFrom().item(filter), after);
+    }
+
+    /**
+     * {@link #subscribe(EventFilter, Long)} with a filter still to be looked up (a contact's identifiers): looked up
+     * before the subscriber registers, retried with the rest of the connection while the database is away.
+     */
+    Multi<StreamItem> subscribe(Uni<EventFilter> lookup, Long after) {
         // ERROR: nothing is emitted beyond what the connection asked for; the subscriber's own queue holds the rest
         return Multi.createFrom().<StreamItem> emitter(emitter -> {
-            Subscriber subscriber = new Subscriber(filter, emitter);
+            Subscriber subscriber = new Subscriber(lookup, emitter);
             emitter.onTermination(subscriber::close);
             emitter.onRequest(n -> subscriber.drain());
             subscriber.connecting = connect(subscriber, after)
@@ -172,7 +180,7 @@ public class EventStream {
 
     /** Idempotent, so that a retry after a database failure resumes where the subscriber was. */
     private Uni<Void> connect(Subscriber subscriber, Long after) {
-        return started()
+        return subscriber.lookup.invoke(f -> subscriber.filter = f).chain(this::started)
                 .chain(() -> {
                     subscribers.add(subscriber);
                     if (subscriber.closed.get()) {
@@ -331,7 +339,9 @@ public class EventStream {
      */
     private final class Subscriber {
 
-        final EventFilter filter;
+        final Uni<EventFilter> lookup;
+        /** Set before the subscriber registers (the tail never sees it before). */
+        volatile EventFilter filter;
         private final MultiEmitter<? super StreamItem> emitter;
         final AtomicBoolean closed = new AtomicBoolean();
         volatile Cancellable connecting;
@@ -343,8 +353,8 @@ public class EventStream {
         private boolean live;
         private List<StreamedEvent> held = new ArrayList<>();
 
-        Subscriber(EventFilter filter, MultiEmitter<? super StreamItem> emitter) {
-            this.filter = filter;
+        Subscriber(Uni<EventFilter> lookup, MultiEmitter<? super StreamItem> emitter) {
+            this.lookup = lookup;
             this.emitter = emitter;
         }
 

@@ -1,6 +1,7 @@
 package wagateway.event;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,9 +23,12 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import io.quarkus.arc.profile.UnlessBuildProfile;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import wagateway.support.CustomerIds;
-import wagateway.support.PhoneNumbers;
 import wagateway.web.Problem;
 import wagateway.web.ProblemException;
 
@@ -43,10 +47,24 @@ public class EventStreamResource {
 
     private static final Pattern TYPE = Pattern.compile("[a-z]+(\\.[a-z_]+)+");
 
-    private final EventStream stream;
+    /**
+     * The contact a filter names (a phone, a business-scoped user id or its {@code c_} id) and every identifier its
+     * events may be keyed by: those it holds and those it wrote with before a number or user-id change.
+     */
+    private static final String CONTACT = """
+            select c.id, array(select k from (select c.phone union select c.user_id
+                    union select i.from_phone from inbound_message i where i.contact_id = c.id
+                    union select i.from_user_id from inbound_message i where i.contact_id = c.id) s(k)
+                    where k is not null) as keys
+            from contact c where c.id = $1 or c.phone = $1 or c.user_id = $1
+            order by c.id = $1 desc, c.phone = $1 desc nulls last, c.updated_at desc limit 1""";
 
-    EventStreamResource(EventStream stream) {
+    private final EventStream stream;
+    private final Pool pool;
+
+    EventStreamResource(EventStream stream, Pool pool) {
         this.stream = stream;
+        this.pool = pool;
     }
 
     @GET
@@ -54,15 +72,16 @@ public class EventStreamResource {
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @Operation(summary = "Live event stream (SSE)", description = "message.status, message.received, ... as the "
             + "callbacks carry them, in commit order. id: the stream position; resume with Last-Event-ID. "
-            + "Filters: contact (E.164, or the business-scoped user id of a customer without phone), types "
+            + "Filters: contact (E.164, a business-scoped user id or the contact's c_ id: all of that person's "
+            + "events, whichever identifier they are keyed by), types "
             + "(comma-separated). ': ping' comments keep idle streams open.")
     public Multi<OutboundSseEvent> events(@RestQuery String contact, @RestQuery String types,
             @RestQuery String lastEventId, @RestHeader("Last-Event-ID") String lastEventIdHeader, @Context Sse sse) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        // a customer without phone (a username) has their events under their business-scoped user id
-        if (contact != null && !PhoneNumbers.isE164(contact) && !CustomerIds.isUserId(contact)) {
-            errors.add(new Problem.FieldError("contact", "must be an E.164 number such as +5511987654321, or a "
-                    + "business-scoped user id"));
+        // a person: their phone, business-scoped user id or contact id, whichever their events are keyed by
+        if (contact != null && !CustomerIds.isValid(contact)) {
+            errors.add(new Problem.FieldError("contact", "must be an E.164 number such as +5511987654321, a "
+                    + "business-scoped user id, or a contact id (c_...)"));
         }
         Set<String> typeSet = types == null ? null : parseTypes(types, errors);
         // the header wins: a browser's automatic reconnect sends the newest position there
@@ -72,7 +91,23 @@ public class EventStreamResource {
             throw new ProblemException(new Problem("validation", "Bad Request", 400, "Invalid stream parameters", errors));
         }
         stream.admit();
-        return stream.subscribe(new EventFilter(contact, typeSet), after).map(item -> sse(sse, item));
+        return stream.subscribe(filter(contact, typeSet), after).map(item -> sse(sse, item));
+    }
+
+    private Uni<EventFilter> filter(String contact, Set<String> types) {
+        if (contact == null) {
+            return Uni.createFrom().item(EventFilter.of(null, null, types));
+        }
+        return pool.preparedQuery(CONTACT).execute(Tuple.of(contact)).map(rows -> {
+            var it = rows.iterator();
+            if (!it.hasNext()) {
+                // nobody the gateway knows: the events keyed by this identifier (a number only written to)
+                return EventFilter.of(null, Set.of(contact), types);
+            }
+            Row row = it.next();
+            return EventFilter.of(row.getString("id"), Set.copyOf(Arrays.asList(row.getArrayOfStrings("keys"))),
+                    types);
+        });
     }
 
     private static OutboundSseEvent sse(Sse sse, StreamItem item) {

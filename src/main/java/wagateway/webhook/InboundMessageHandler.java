@@ -67,9 +67,12 @@ public class InboundMessageHandler {
     private final GatewayConfig.Inbound onArrival;
     private final InboundMessages inbound;
     private final QueueSignal signal;
+    private final ContactRows contactRows;
 
     InboundMessageHandler(ContactStore contacts, ContactResolver resolver, ConsentLedger consent, EventOutbox outbox,
-            WebhookMetrics metrics, GatewayConfig config, Clock clock, InboundMessages inbound, QueueSignal signal) {
+            WebhookMetrics metrics, GatewayConfig config, Clock clock, InboundMessages inbound, QueueSignal signal,
+            ContactRows contactRows) {
+        this.contactRows = contactRows;
         this.resolver = resolver;
         this.onArrival = config.inbound();
         this.inbound = inbound;
@@ -125,8 +128,10 @@ public class InboundMessageHandler {
                 return Uni.createFrom().voidItem();
             }
             fresh.forEach(a -> metrics.inbound(a.message().type()));
-            return resolver.resolveAll(tx, fresh.stream().map(InboundMessageHandler::customer).toList(), now)
+            List<ContactResolver.Customer> customers = fresh.stream().map(InboundMessageHandler::customer).toList();
+            return resolver.resolveAll(tx, customers, now)
                     .chain(resolved -> assignContacts(tx, fresh, resolved)
+                            .chain(() -> contactRows.follow(tx, customers, resolved))
                             .chain(() -> learn(tx, fresh, resolved, now))
                             .chain(() -> notifyBusiness(tx, fresh, resolved))
                             .chain(() -> markReadOnArrival(tx, fresh, now)));
@@ -144,19 +149,18 @@ public class InboundMessageHandler {
                 m.newUserId());
     }
 
+    /** The new messages' contacts; the rows of merged contacts follow in {@link ContactRows}. */
     private Uni<Void> assignContacts(SqlClient tx, List<Arrival> fresh, List<ContactResolver.Resolved> resolved) {
         List<UUID> ids = new ArrayList<>();
         List<String> contactIds = new ArrayList<>();
-        Map<String, String> merged = new HashMap<>();
         for (int i = 0; i < fresh.size(); i++) {
             ContactResolver.Resolved contact = resolved.get(i);
             if (contact != null) {
                 ids.add(fresh.get(i).id());
                 contactIds.add(contact.id());
-                contact.merged().forEach(from -> merged.put(from, contact.id()));
             }
         }
-        return inbound.assignContacts(tx, ids, contactIds, merged);
+        return inbound.assignContacts(tx, ids, contactIds);
     }
 
     /**
@@ -227,7 +231,8 @@ public class InboundMessageHandler {
                 }
                 // per-contact order of callbacks: keyed by the contact's phone, else its user id
                 String key = contact != null ? contact.key() : a.message().fromUserId();
-                events.add(new EventOutbox.NewEvent(EventOutbox.MESSAGE_RECEIVED, null, key, callbackUrl, event));
+                events.add(new EventOutbox.NewEvent(EventOutbox.MESSAGE_RECEIVED, null, key,
+                        contact == null ? null : contact.id(), callbackUrl, event));
             }
             return outbox.appendAll(tx, events);
         });

@@ -2,9 +2,7 @@ package wagateway.webhook;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,7 +13,6 @@ import wagateway.cloudapi.webhook.UserPreference;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
 import wagateway.contact.ContactResolver;
-import wagateway.inbound.InboundMessages;
 import wagateway.support.PhoneNumbers;
 
 /**
@@ -27,11 +24,11 @@ public class MarketingPreferenceHandler {
 
     private final ConsentLedger consent;
     private final ContactResolver contacts;
-    private final InboundMessages inbound;
+    private final ContactRows rows;
     private final Clock clock;
 
-    MarketingPreferenceHandler(ConsentLedger consent, ContactResolver contacts, InboundMessages inbound, Clock clock) {
-        this.inbound = inbound;
+    MarketingPreferenceHandler(ConsentLedger consent, ContactResolver contacts, ContactRows rows, Clock clock) {
+        this.rows = rows;
         this.consent = consent;
         this.contacts = contacts;
         this.clock = clock;
@@ -50,15 +47,14 @@ public class MarketingPreferenceHandler {
         // consent follows when the customer chose, not when the webhook arrived (ConsentLedger)
         Instant happenedAt = preference.timestamp() == null ? clock.instant() : preference.timestamp();
         // a username-only customer (no wa_id, a user id) is a contact like any other
-        return contacts.resolve(tx, new ContactResolver.Customer(phone, preference.userId()), clock.instant())
+        ContactResolver.Customer customer = new ContactResolver.Customer(phone, preference.userId());
+        return contacts.resolve(tx, customer, clock.instant())
                 .chain(contact -> {
                     if (contact == null) {
                         Log.warn("user_preferences naming no customer: ignored");
                         return Uni.createFrom().voidItem();
                     }
-                    Map<String, String> merged = new HashMap<>();
-                    contact.merged().forEach(from -> merged.put(from, contact.id()));
-                    return inbound.assignContacts(tx, List.of(), List.of(), merged)
+                    return rows.follow(tx, List.of(customer), List.of(contact))
                             .chain(() -> consent.record(tx, ConsentChange.fromWhatsApp(contact.id(), status,
                                     ConsentChange.SCOPE_MARKETING, "user_preferences", evidence, happenedAt)))
                             .replaceWithVoid();

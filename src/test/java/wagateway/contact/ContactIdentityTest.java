@@ -72,6 +72,29 @@ class ContactIdentityTest {
         }
     }
 
+    /**
+     * The shape of a captured 2026 inbound webhook (the only one with {@code from_user_id} the issue-17 search found,
+     * not Meta's documentation): it also carries {@code contacts[].country_code} and {@code messages[].from_logical_id},
+     * which Meta's pages do not list. The search index gave the file's text without its repository address, and it
+     * holds a real person's phone and name: its field layout is kept here, its values replaced.
+     */
+    @Test
+    void aCapturedBsuidWebhookWithFieldsMetaDoesNotDocumentIsApplied() {
+        String userId = "IN." + Math.abs(UUID.randomUUID().getMostSignificantBits());
+        String waId = freshWaId();
+        String wamid = freshWamid();
+        ObjectNode payload = withPhone(usernameOnly(userId, wamid, "Hey"), waId);
+        ObjectNode contact = (ObjectNode) value(payload).path("contacts").get(0);
+        contact.put("country_code", "IN");
+        ((ObjectNode) contact.path("profile")).remove("username");
+        ((ObjectNode) messages(payload).get(0)).put("from_logical_id", "95000398405635");
+        postApplied(payload);
+
+        assertEquals(userId, TestDb.value("select user_id from contact where phone = ?", "+" + waId));
+        assertEquals(TestDb.value("select id from contact where phone = ?", "+" + waId),
+                TestDb.value("select contact_id from inbound_message where wamid = ?", wamid));
+    }
+
     @Test
     void userPreferencesOfAUsernameOnlyCustomerAreRecorded() {
         String userId = freshUserId();
@@ -180,6 +203,83 @@ class ContactIdentityTest {
     }
 
     @Test
+    void aCustomerWhoWroteFromTheirNewNumberBeforeUserChangedNumberIsMergedWhenItComes() {
+        String oldWaId = freshWaId();
+        String newWaId = freshWaId();
+        String oldUserId = freshUserId();
+        String newUserId = freshUserId();
+        postApplied(withPhone(usernameOnly(oldUserId, freshWamid(), "STOP"), oldWaId));
+        String id = (String) TestDb.value("select id from contact where phone = ?", "+" + oldWaId);
+        // the customer moved and writes from the new number (a new user id) before Meta's notice: a second contact
+        String early = freshWamid();
+        postApplied(withPhone(usernameOnly(newUserId, early, "it's me, new number"), newWaId));
+        String orphan = (String) TestDb.value("select id from contact where phone = ?", "+" + newWaId);
+        assertNotNull(orphan);
+
+        postApplied(numberChanged(oldWaId, oldUserId, newWaId, newUserId));
+
+        // one person: the orphan is merged into the contact with the consent trail; its message and window follow
+        assertEquals(0L, TestDb.count("select count(*) from contact where id = ?", orphan));
+        assertEquals(id, TestDb.value("select id from contact where phone = ?", "+" + newWaId));
+        assertEquals(id, TestDb.value("select id from contact where user_id = ?", newUserId));
+        assertEquals(id, TestDb.value("select contact_id from inbound_message where wamid = ?", early));
+        assertEquals("opted_out", TestDb.value("select consent_status from contact where id = ?", id));
+        assertEquals(1L, TestDb.count("select count(*) from contact_window where contact_id = ? and sender = 'main' "
+                + "and window_open_until > now()", id));
+        assertEquals(0L, TestDb.count("select count(*) from contact_window where contact_id = ?", orphan));
+        api().get("/v1/contacts/{id}/messages", "+" + newWaId).then().statusCode(200)
+                .body("contact.id", equalTo(id)).body("items.size()", equalTo(3));
+    }
+
+    @Test
+    void aWebhookLinkingAKnownUserIdToANewNumberMergesTheContactThatNumberMadeMeanwhile() {
+        String oldWaId = freshWaId();
+        String newWaId = freshWaId();
+        String userId = freshUserId();
+        postApplied(withPhone(usernameOnly(userId, freshWamid(), "STOP"), oldWaId));
+        String id = (String) TestDb.value("select id from contact where user_id = ?", userId);
+        // a first message from the new number that named no user id: a contact known by that phone alone
+        String early = freshWamid();
+        ObjectNode phoneOnly = withPhone(usernameOnly(userId, early, "new phone"), newWaId);
+        ((ObjectNode) value(phoneOnly).path("contacts").get(0)).remove("user_id");
+        ((ObjectNode) messages(phoneOnly).get(0)).remove("from_user_id");
+        postApplied(phoneOnly);
+        String orphan = (String) TestDb.value("select id from contact where phone = ?", "+" + newWaId);
+        assertNotNull(orphan);
+
+        // then the new number with the user id the contact already has: they moved, the orphan is theirs
+        postApplied(withPhone(usernameOnly(userId, freshWamid(), "hello"), newWaId));
+
+        assertEquals(0L, TestDb.count("select count(*) from contact where id = ?", orphan));
+        assertEquals(id, TestDb.value("select id from contact where phone = ?", "+" + newWaId));
+        assertEquals(userId, TestDb.value("select user_id from contact where id = ?", id));
+        assertEquals(0L, TestDb.count("select count(*) from contact where phone = ?", "+" + oldWaId));
+        assertEquals(id, TestDb.value("select contact_id from inbound_message where wamid = ?", early));
+        assertEquals("opted_out", TestDb.value("select consent_status from contact where id = ?", id));
+    }
+
+    @Test
+    void aNumbersPreviousOwnerIsNotMergedIntoTheCustomerWhoMovesToIt() {
+        String oldWaId = freshWaId();
+        String recycled = freshWaId();
+        // the number's previous owner wrote (and opted out) long before our customer
+        postApplied(MetaWebhooks.text(recycled, "STOP"));
+        String previousOwner = (String) TestDb.value("select id from contact where phone = ?", "+" + recycled);
+        String userId = freshUserId();
+        postApplied(withPhone(usernameOnly(userId, freshWamid(), "hi"), oldWaId));
+        String id = (String) TestDb.value("select id from contact where user_id = ?", userId);
+        TestDb.update("update contact p set created_at = x.last_inbound_at - interval '400 days' from contact x "
+                + "where p.id = ? and x.id = ?", previousOwner, id);
+
+        postApplied(numberChanged(oldWaId, userId, recycled, null));
+
+        assertEquals(id, TestDb.value("select id from contact where phone = ?", "+" + recycled));
+        assertEquals(1L, TestDb.count("select count(*) from contact where id = ?", previousOwner));
+        assertEquals("opted_out", TestDb.value("select consent_status from contact where id = ?", previousOwner));
+        assertEquals("none", TestDb.value("select consent_status from contact where id = ?", id));
+    }
+
+    @Test
     void windowsAndConsentThePreviousReleaseWritesByPhoneFindTheirContact() {
         // the statements of the release before issue 17, as a rolling update runs them on the new schema
         String phone = "+" + freshWaId();
@@ -206,6 +306,30 @@ class ContactIdentityTest {
                 .put("timestamp", String.valueOf(TestClockProducer.CLOCK.instant().getEpochSecond()));
         ((ObjectNode) message.path("text")).put("body", body);
         return payload;
+    }
+
+    /** The same webhook, with the customer's phone shown (no username hiding it). */
+    static ObjectNode withPhone(ObjectNode payload, String waId) {
+        ((ObjectNode) value(payload).path("contacts").get(0)).put("wa_id", waId);
+        ((ObjectNode) messages(payload).get(0)).put("from", waId);
+        return payload;
+    }
+
+    /** Meta's user_changed_number notice: from the old number (and user id) to the new (and its user id). */
+    private static ObjectNode numberChanged(String oldWaId, String oldUserId, String newWaId, String newUserId) {
+        ObjectNode notice = fixture("system-user-changed-number.json");
+        ObjectNode message = (ObjectNode) messages(notice).get(0);
+        message.put("from", oldWaId).put("id", freshWamid())
+                .put("timestamp", String.valueOf(TestClockProducer.CLOCK.instant().getEpochSecond()));
+        if (oldUserId != null) {
+            message.put("from_user_id", oldUserId);
+        }
+        ((ObjectNode) message.path("system")).put("wa_id", newWaId);
+        if (newUserId != null) {
+            ((ObjectNode) message.path("system")).put("user_id", newUserId);
+        }
+        ((ObjectNode) value(notice).path("metadata")).put("phone_number_id", MetaWebhooks.PHONE_NUMBER_ID);
+        return notice;
     }
 
     static String freshUserId() {

@@ -66,7 +66,7 @@ class ConversationApiTest {
         }
 
         List<String> expected = new ArrayList<>(List.of(answeredLast, wroteLast));
-        expected.addAll(descending(tiedA, tiedB, tiedC));
+        expected.addAll(descendingByContact(tiedA, tiedB, tiedC));
         expected.add(neverWrote);
         expected.addAll(descending(sameMillisecond.toArray(String[]::new)));
 
@@ -97,9 +97,56 @@ class ConversationApiTest {
         assertThat(first.getBoolean("items[5].windowOpen")).isFalse();
     }
 
-    /** The order of phones tied on activity: descending, as the API breaks ties. */
+    /**
+     * The order of customers tied on activity: a conversation's key descending, as the API breaks ties; the key of
+     * a customer who wrote is their contact id.
+     */
+    private static List<String> descendingByContact(String... phones) {
+        return java.util.Arrays.stream(phones)
+                .sorted(java.util.Comparator.comparing((String phone) -> (String) TestDb.query(
+                        "select id from contact where phone = ?", phone).get(0).get("id")).reversed())
+                .toList();
+    }
+
+    /** The order of numbers only ever written to, tied on activity: descending, as the API breaks ties. */
     private static List<String> descending(String... phones) {
         return java.util.Arrays.stream(phones).sorted(java.util.Comparator.reverseOrder()).toList();
+    }
+
+    @Test
+    void rowsWithoutContactAsThePreviousReleaseWritesThemJoinTheirPersonsConversationAndEvents() {
+        // later than the other test's conversations, so these are the newest
+        Instant base = Instant.now().plus(6000 + ThreadLocalRandom.current().nextInt(1000), ChronoUnit.DAYS)
+                .truncatedTo(ChronoUnit.SECONDS);
+        String phone = TestDb.freshPhone();
+        String userId = "US." + ThreadLocalRandom.current().nextLong(1L << 60);
+        ThreadRows.inbound(phone, base.plusSeconds(10), "hello", null, false);
+        ThreadRows.contact(phone, base.plusSeconds(10), base.plusSeconds(10).plus(24, ChronoUnit.HOURS));
+        TestDb.update("update contact set user_id = ? where phone = ?", userId, phone);
+        String id = (String) TestDb.query("select id from contact where phone = ?", phone).get(0).get("id");
+        // a reply addressed by user id, and its event, written without contact (the previous release's statements)
+        java.util.UUID reply = ThreadRows.outbound(userId, base.plusSeconds(20), "by user id", null);
+        TestDb.update("insert into event_outbox (type, message_id, contact_phone, url, payload, state, next_attempt_at, "
+                + "created_at) values ('message.status', ?, ?, null, jsonb_build_object('status', 'delivered', "
+                + "'messageId', ?::text), 'none', now(), now())", reply, userId, reply.toString());
+
+        JsonPath first = page(1, null);
+        assertThat(first.getString("items[0].contactId")).isEqualTo(id);
+        assertThat(first.getString("items[0].phone")).isEqualTo(phone);
+        assertThat(first.getString("items[0].lastMessage.id")).isEqualTo(reply.toString());
+        assertThat(first.getString("items[0].lastActivityAt")).isEqualTo(base.plusSeconds(20).toString());
+        // the next page is someone else: the reply made no second conversation
+        JsonPath second = page(1, first.getString("nextCursor"));
+        assertThat(second.getList("items.contactId")).doesNotContain(id);
+        assertThat(second.getList("items.phone")).doesNotContain(userId);
+
+        // the person's event stream, by phone, finds the event keyed by the user id
+        try (wagateway.testsupport.SseClient events = wagateway.testsupport.SseClient
+                .open("/v1/events?contact=" + phone.replace("+", "%2B"), "0")) {
+            // (inserted outside the gateway: stamped with a stream position at the stream's next poll)
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> events.events().stream().anyMatch(f -> f.data().contains(reply.toString())));
+        }
     }
 
     @Test

@@ -44,6 +44,9 @@ final class ThreadRows {
         TestDb.update("insert into contact (phone, last_activity_at, last_inbound_at, window_open_until, created_at, "
                 + "updated_at) values (?, ?, ?, ?, now(), now())", phone, ts(lastActivity), ts(lastActivity),
                 ts(windowOpenUntil));
+        // its messages become its own, as the webhook handler assigns them
+        TestDb.update("update inbound_message set contact_id = (select id from contact where phone = ?) "
+                + "where from_phone = ? and contact_id is null", phone, phone);
     }
 
     static String wamidOf(UUID id) {

@@ -124,7 +124,10 @@ class UsernameCustomerEndToEndTest {
                     .then().statusCode(200).extract().jsonPath();
             conversations.addAll(page.getList("items"));
             cursor = page.getString("nextCursor");
-        } while (cursor != null && conversations.stream().noneMatch(c -> id.equals(c.get("contactId"))));
+        } while (cursor != null);
+        // one conversation across the change: our reply, addressed to the old user id, is not a second one
+        assertThat(conversations).filteredOn(c -> id.equals(c.get("contactId")) || userId.equals(c.get("phone")))
+                .hasSize(1);
         assertThat(conversations).anySatisfy(c -> {
             assertThat(c.get("contactId")).isEqualTo(id);
             assertThat(c.get("phone")).isEqualTo(newUserId);
