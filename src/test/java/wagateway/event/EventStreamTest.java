@@ -223,8 +223,10 @@ class EventStreamTest {
         for (int i = 0; i < 6; i++) {
             assertThat(open(path, null).status()).isEqualTo(200);
         }
-        String metrics = given().when().get(Management.url("/q/metrics")).then().statusCode(200).extract().asString();
-        assertThat(metrics).containsPattern("(?m)^wagateway_events_subscribers(\\{[^}]*\\})? 6\\.0$");
+        // admission is counted at once; a stream registers (and shows in the gauge) after its contact is looked up
+        await().atMost(WAIT).untilAsserted(() -> assertThat(given().when().get(Management.url("/q/metrics")).then()
+                .statusCode(200).extract().asString())
+                .containsPattern("(?m)^wagateway_events_subscribers(\\{[^}]*\\})? 6\\.0$"));
         SseClient refused = open(path, null);
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.body()).contains("urn:wagateway:problem:too-many-subscribers");

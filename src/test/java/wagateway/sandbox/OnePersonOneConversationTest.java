@@ -79,7 +79,9 @@ class OnePersonOneConversationTest {
                     assertThat(caughtUp.events()).anyMatch(f -> "message.received".equals(f.event()));
                     assertThat(caughtUp.events()).anyMatch(f -> "message.status".equals(f.event())
                             && f.data().contains(replyId) && f.data().contains("\"read\""));
-                    assertThat(caughtUp.events()).allMatch(f -> f.data().contains(id) || f.data().contains(replyId));
+                    // a stream.reset frame is the stream's own (events of earlier tests purged by retention)
+                    assertThat(caughtUp.events()).filteredOn(f -> !"stream.reset".equals(f.event()))
+                            .allMatch(f -> f.data().contains(id) || f.data().contains(replyId));
                 }
             }
         }
