@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.quarkus.arc.Arc;
@@ -51,6 +52,18 @@ public interface SandboxSettingsRefusal {
     /** Every {@code gateway.sandbox.*} setting, by its name after {@code gateway.sandbox.}; must be none. */
     @WithParentName
     Map<String, String> settings();
+
+    /**
+     * Keeps this mapping in every build. Quarkus maps at run time only the mappings some bean injects (or that carry
+     * a Bean Validation constraint, as this one did): without it, a {@code gateway.sandbox.*} setting would stop
+     * the start as "does not map to any root", not with the refusal's line. Does nothing else.
+     */
+    @Unremovable
+    @Singleton
+    class KeptInEveryBuild {
+        @Inject
+        SandboxSettingsRefusal refusal;
+    }
 
     /** Exists in the production build only: the builds that carry the sandbox keep it out. Does nothing. */
     @Unremovable
