@@ -1,25 +1,23 @@
 package wagateway.config;
 
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import jakarta.validation.Constraint;
-import jakarta.validation.ConstraintValidator;
-import jakarta.validation.ConstraintValidatorContext;
-import jakarta.validation.Payload;
 
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.ArcContainer;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.arc.profile.UnlessBuildProfile;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.ConfigValidationException;
+import io.smallrye.config.ConfigValidator;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.SmallRyeConfigBuilderCustomizer;
 import io.smallrye.config.WithParentName;
 
 /**
@@ -37,8 +35,13 @@ import io.smallrye.config.WithParentName;
  *
  * Quarkus then exits with status 1. Only the names are shown: values may be secrets.
  * <p>
- * Build-profile annotations do not apply to config mappings, and a mapping with constraints is kept in every
- * build, so this one exists in the dev, test and simulator builds too, where these settings are the sandbox's
+ * The check is SmallRye Config's own mapping validator ({@link Refuse}, installed by
+ * {@code META-INF/services/io.smallrye.config.SmallRyeConfigBuilderCustomizer}), not a Bean Validation
+ * constraint: one constrained mapping is enough for Quarkus to boot Hibernate Validator on every start to validate
+ * the whole configuration, a fifth to a third of the start's main-thread CPU (docs/performance.md, Issue 19).
+ * <p>
+ * Build-profile annotations do not apply to config mappings, so this one exists in the dev, test and simulator
+ * builds too, where these settings are the sandbox's
  * own (the simulator's own mapping, {@code SandboxConfig}). There it lets them all pass: the bean {@link InProductionBuild},
  * which exists in the production build alone, tells the builds apart (ArC is up before the configuration is
  * read at run time).
@@ -48,8 +51,19 @@ public interface SandboxSettingsRefusal {
 
     /** Every {@code gateway.sandbox.*} setting, by its name after {@code gateway.sandbox.}; must be none. */
     @WithParentName
-    @NoSandboxSettings
     Map<String, String> settings();
+
+    /**
+     * Keeps this mapping in every build. Quarkus maps at run time only the mappings some bean injects (or that carry
+     * a Bean Validation constraint, as this one did): without it, a {@code gateway.sandbox.*} setting would stop
+     * the start as "does not map to any root", not with the refusal's line. Does nothing else.
+     */
+    @Unremovable
+    @Singleton
+    class KeptInEveryBuild {
+        @Inject
+        SandboxSettingsRefusal refusal;
+    }
 
     /** Exists in the production build only: the builds that carry the sandbox keep it out. Does nothing. */
     @Unremovable
@@ -64,29 +78,48 @@ public interface SandboxSettingsRefusal {
         }
     }
 
-    /** The settings must be none; the violation names them. */
-    @Target({ ElementType.METHOD, ElementType.FIELD, ElementType.TYPE_USE })
-    @Retention(RetentionPolicy.RUNTIME)
-    @Constraint(validatedBy = NoSandboxSettingsValidator.class)
-    @interface NoSandboxSettings {
-        String message() default "gateway.sandbox settings are refused by the production build";
+    /**
+     * Adds the refusal to SmallRye Config's mapping validator, after whatever validator is already there (Hibernate
+     * Validator's, should a constrained mapping come back): it throws the same {@link ConfigValidationException}
+     * Bean Validation did, which Quarkus reports in one line and exits with status 1.
+     */
+    class Refuse implements SmallRyeConfigBuilderCustomizer {
 
-        Class<?>[] groups() default {};
+        private final BooleanSupplier productionBuild;
 
-        Class<? extends Payload>[] payload() default {};
-    }
+        /** Service-loader constructor: the build is told apart by {@link InProductionBuild}. */
+        public Refuse() {
+            this(InProductionBuild::isThisBuild);
+        }
 
-    class NoSandboxSettingsValidator implements ConstraintValidator<NoSandboxSettings, Map<String, String>> {
+        Refuse(BooleanSupplier productionBuild) {
+            this.productionBuild = productionBuild;
+        }
+
         @Override
-        public boolean isValid(Map<String, String> settings, ConstraintValidatorContext context) {
-            if (settings == null || settings.isEmpty() || !InProductionBuild.isThisBuild()) {
-                return true;
+        public void configBuilder(SmallRyeConfigBuilder builder) {
+            ConfigValidator previous = builder.getValidator();
+            builder.withValidator((mappingClass, prefix, mapping) -> {
+                if (mapping instanceof SandboxSettingsRefusal refusal) {
+                    check(refusal.settings());
+                }
+                previous.validateMapping(mappingClass, prefix, mapping);
+            });
+        }
+
+        private void check(Map<String, String> settings) {
+            if (settings == null || settings.isEmpty() || !productionBuild.getAsBoolean()) {
+                return;
             }
-            context.disableDefaultConstraintViolation();
-            context.buildConstraintViolationWithTemplate(
-                    escapeForTemplate(message(settings.keySet(), System.getenv().keySet())))
-                    .addConstraintViolation();
-            return false;
+            throw new ConfigValidationException(new ConfigValidationException.Problem[] {
+                    new ConfigValidationException.Problem(
+                            "gateway.sandbox " + message(settings.keySet(), System.getenv().keySet())) });
+        }
+
+        /** After Quarkus's own customizers, so that a validator they install is kept and called after this one. */
+        @Override
+        public int priority() {
+            return Integer.MAX_VALUE;
         }
     }
 
@@ -107,10 +140,5 @@ public interface SandboxSettingsRefusal {
         return "settings are refused by the production build, which has no Cloud API sandbox: remove "
                 + String.join(", ", named) + "; the simulator is its own build, target/sandbox-app/quarkus-run.jar "
                 + "(docs/sandbox.md)";
-    }
-
-    /** The names come from configuration: they must reach the message as text, never as a template expression. */
-    static String escapeForTemplate(String text) {
-        return text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}").replace("$", "\\$");
     }
 }
