@@ -70,9 +70,9 @@ public class ClaimRules implements OutboundQueue.Rules<ClaimRules.ToSend> {
                 List<ToSend> candidates = new ArrayList<>();
                 PairPacing.Gate gate = new PairPacing.Gate(nextAllowed, config.pairRate().minInterval(), now);
                 for (ClaimedMessage m : claimed) {
-                    if (templateStopped(m)) {
-                        // paused or disabled while it waited: Meta would refuse it (132015 / 132016)
-                        settled.add(new Outcome.Rejected(m, TemplateRefusal.NOT_APPROVED, false));
+                    Outcome stopped = templateStopped(m, now);
+                    if (stopped != null) {
+                        settled.add(stopped);
                         continue;
                     }
                     PolicyDecision decision = policy.decide(facts(m),
@@ -127,27 +127,46 @@ public class ClaimRules implements OutboundQueue.Rules<ClaimRules.ToSend> {
         });
     }
 
-    /** Whether the message's template is paused or disabled in its account's catalogue (in memory). */
-    private boolean templateStopped(ClaimedMessage m) {
+    /**
+     * What becomes of a message whose template its account's catalogue (in memory) says is paused or disabled:
+     * Meta would refuse it (132015 / 132016). Paused until a known time (the pause webhook's FIRST_PAUSE /
+     * SECOND_PAUSE), it waits for the end of the pause, or expires now if its expiry comes first; with no end
+     * known, or disabled, it is rejected. A pause whose end has passed is over (Meta unpauses on its own): it goes.
+     *
+     * @return null when the template does not hold it back
+     */
+    private Outcome templateStopped(ClaimedMessage m, Instant now) {
         if (!m.template() || m.content() == null) {
-            return false;
+            return null;
         }
         AccountTemplates catalog = templates.forSender(m.sender());
         if (catalog == null || !catalog.synced()) {
-            return false;
+            return null;
         }
         JsonObject template = m.content().getJsonObject("template", new JsonObject());
         JsonObject language = template.getJsonObject("language", new JsonObject());
         TemplateFacts facts = catalog.find(template.getString("name"), language.getString("code"));
-        return facts != null && facts.stopped();
+        if (facts == null || !facts.stopped() || facts.pauseOver(now)) {
+            return null;
+        }
+        if (!facts.pausedUntilLater(now)) {
+            return new Outcome.Rejected(m, TemplateRefusal.NOT_APPROVED, false);
+        }
+        if (m.expiresAt() != null && !facts.pausedUntil().isBefore(m.expiresAt())) {
+            // it would expire before the pause ends: expired now, saying why (as any deferral past the expiry)
+            return new Outcome.Rejected(m, TemplateRefusal.PAUSED, true);
+        }
+        return new Outcome.Deferred(m, facts.pausedUntil(), TemplateRefusal.PAUSED);
     }
 
     private OutboundFacts facts(ClaimedMessage m) {
         String fallbackCategory = null;
         if (m.fallbackTemplate() != null) {
-            var name = m.fallbackTemplate().getJsonObject("template", new JsonObject()).getString("name");
-            var configured = name == null ? null : config.templates().get(name);
-            fallbackCategory = configured != null ? configured.category() : m.category();
+            // the catalogue's category first, as at accept; the static map only for a never-synced account
+            JsonObject template = m.fallbackTemplate().getJsonObject("template", new JsonObject());
+            String category = templates.category(m.sender(), template.getString("name"),
+                    template.getJsonObject("language", new JsonObject()).getString("code"));
+            fallbackCategory = category != null ? category : m.category();
         }
         return new OutboundFacts(m.template(), m.category(), m.fallbackTemplate() != null, fallbackCategory,
                 m.expiresAt());

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,9 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import wagateway.config.GatewayConfig;
 import wagateway.contact.ConsentChange;
 import wagateway.contact.ConsentLedger;
 import wagateway.contact.ContactResolver;
@@ -22,6 +21,7 @@ import wagateway.contact.ContactStore;
 import wagateway.support.Ids;
 import wagateway.support.PhoneNumbers;
 import wagateway.support.Times;
+import wagateway.template.TemplateCatalog;
 import wagateway.wakeup.QueueSignal;
 
 import static wagateway.cloudapi.MetaErrorCodes.MARKETING_STOPPED;
@@ -70,17 +70,16 @@ public class FailureConsequences {
     private final ContactResolver resolver;
     private final ConsentLedger consent;
     private final MessageTimeline timeline;
-    private final GatewayConfig config;
+    private final TemplateCatalog templates;
     private final QueueSignal signal;
 
     FailureConsequences(ContactStore contacts, ContactResolver resolver, ConsentLedger consent, MessageTimeline timeline,
-            GatewayConfig config,
-            QueueSignal signal) {
+            TemplateCatalog templates, QueueSignal signal) {
         this.contacts = contacts;
         this.resolver = resolver;
         this.consent = consent;
         this.timeline = timeline;
-        this.config = config;
+        this.templates = templates;
         this.signal = signal;
     }
 
@@ -126,12 +125,15 @@ public class FailureConsequences {
      */
     private Uni<Void> queueFallback(SqlClient tx, Failure failure, Instant now) {
         UUID id = Ids.next();
-        return tx.preparedQuery("select fallback_template -> 'template' ->> 'name' as name from outbound_message "
+        return tx.preparedQuery("select sender, fallback_template -> 'template' ->> 'name' as name, "
+                + "fallback_template -> 'template' -> 'language' ->> 'code' as language from outbound_message "
                 + "where id = $1").execute(Tuple.of(failure.messageId()))
                 .chain(rows -> {
-                    String name = rows.iterator().hasNext() ? rows.iterator().next().getString("name") : null;
-                    String category = Optional.ofNullable(name).map(config.templates()::get)
-                            .map(GatewayConfig.Template::category).orElse(null);
+                    Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
+                    // the catalogue's category first, as at accept; the static map only for a never-synced account
+                    String category = row == null ? null
+                            : templates.category(row.getString("sender"), row.getString("name"),
+                                    row.getString("language"));
                     return tx.preparedQuery(QUEUE_FALLBACK).execute(Tuple.tuple().addUUID(failure.messageId())
                             .addUUID(id).addString(category).addOffsetDateTime(Times.utc(now)));
                 })

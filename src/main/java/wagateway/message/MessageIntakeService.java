@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -106,8 +107,7 @@ public class MessageIntakeService {
         var result = validator.validate(request, caller, idempotencyKey, hash);
         if (unknownTemplate(result)) {
             // perhaps approved since the last sync: one sync of the account (rate-limited), then judge again
-            String sender = request.from() != null ? request.from() : config.defaultSender().orElse(null);
-            return templateSync.onDemand(sender).chain(synced -> {
+            return templateSync.onDemand(sender(request)).chain(synced -> {
                 var again = synced ? validator.validate(request, caller, idempotencyKey, hash) : result;
                 return again.valid() ? accepted(again, caller, idempotencyKey, hash)
                         : Uni.createFrom().failure(new ProblemException(problem(refused(again))));
@@ -175,8 +175,8 @@ public class MessageIntakeService {
     /** Validates each item on its own, refuses what the rules refuse, and inserts the rest in one statement. */
     public Uni<List<BatchItemResult>> acceptBatch(List<JsonNode> items, String caller) {
         BatchItemResult[] results = new BatchItemResult[items.size()];
-        List<NewMessage> valid = new ArrayList<>();
-        List<Integer> validIndex = new ArrayList<>();
+        Map<Integer, NewMessage> valid = new TreeMap<>();
+        Map<Integer, SendMessageRequest> unknown = new TreeMap<>();
         for (int i = 0; i < items.size(); i++) {
             SendMessageRequest request;
             try {
@@ -196,14 +196,43 @@ public class MessageIntakeService {
                 continue;
             }
             var result = validator.validate(request, caller, null, null);
-            if (!result.valid()) {
+            if (unknownTemplate(result)) {
+                unknown.put(i, request); // judged after the on-demand sync below
+            } else if (!result.valid()) {
                 Problem problem = problem(refused(result));
                 results[i] = new BatchItemResult(i, problem.getStatus(), null, problem);
             } else {
-                valid.add(result.message());
-                validIndex.add(i);
+                valid.put(i, result.message());
             }
         }
+        if (unknown.isEmpty()) {
+            return acceptValid(valid, results);
+        }
+        // as for one message: perhaps approved since the last sync; one sync per account for the whole batch
+        List<String> senders = unknown.values().stream().map(this::sender).distinct().toList();
+        return templateSync.onDemand(senders).chain(synced -> {
+            // judged again: an account that synced may know it now; one that did not refuses it as before
+            unknown.forEach((i, request) -> {
+                var result = validator.validate(request, caller, null, null);
+                if (!result.valid()) {
+                    Problem problem = problem(refused(result));
+                    results[i] = new BatchItemResult(i, problem.getStatus(), null, problem);
+                } else {
+                    valid.put(i, result.message());
+                }
+            });
+            return acceptValid(valid, results);
+        });
+    }
+
+    private String sender(SendMessageRequest request) {
+        return request.from() != null ? request.from() : config.defaultSender().orElse(null);
+    }
+
+    /** The batch's items the rules let through so far, by index: callback URLs checked, then inserted. */
+    private Uni<List<BatchItemResult>> acceptValid(Map<Integer, NewMessage> byIndex, BatchItemResult[] results) {
+        List<NewMessage> valid = new ArrayList<>(byIndex.values());
+        List<Integer> validIndex = new ArrayList<>(byIndex.keySet());
         if (valid.isEmpty()) {
             return Uni.createFrom().item(List.of(results));
         }

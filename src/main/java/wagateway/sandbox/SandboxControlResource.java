@@ -1,5 +1,6 @@
 package wagateway.sandbox;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,10 +40,12 @@ public class SandboxControlResource {
     private final SandboxReset reset;
     private final SandboxActivity activity;
     private final WebhookDeliverer webhooks;
+    private final Clock clock;
 
     SandboxControlResource(MessageLedger ledger, FaultInjector faults, TemplateCatalog templates, SandboxReset reset,
-            SandboxActivity activity, WebhookDeliverer webhooks) {
+            SandboxActivity activity, WebhookDeliverer webhooks, Clock clock) {
         this.webhooks = webhooks;
+        this.clock = clock;
         this.activity = activity;
         this.ledger = ledger;
         this.faults = faults;
@@ -121,8 +124,15 @@ public class SandboxControlResource {
             if (status == null || !SandboxTemplate.STATUSES.contains(status)) {
                 throw SandboxCustomerService.invalid("status", "must be one of APPROVED, PENDING, REJECTED, PAUSED, DISABLED");
             }
+            String pause = request.pause() == null ? null : request.pause().toUpperCase(Locale.ROOT);
+            if (pause != null && !("FIRST_PAUSE".equals(pause) || "SECOND_PAUSE".equals(pause))) {
+                throw SandboxCustomerService.invalid("pause", "must be FIRST_PAUSE or SECOND_PAUSE");
+            }
             SandboxTemplate[] change = changed(name, t -> t.withStatus(status));
-            webhooks.deliver(WebhookPayloads.templateStatus(change[1], request.reason()), Duration.ZERO, () -> {
+            templates.pauseEnds(name, "PAUSED".equals(status) && pause != null
+                    ? clock.instant().plus(Duration.ofHours("SECOND_PAUSE".equals(pause) ? 6 : 3))
+                    : null);
+            webhooks.deliver(WebhookPayloads.templateStatus(change[1], request.reason(), pause), Duration.ZERO, () -> {
             });
             return change[1];
         });

@@ -1,6 +1,8 @@
 package wagateway.sandbox;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -29,9 +31,13 @@ public class TemplateCatalog {
             approved("900000000000004", "otp_code", "authentication", 1, "none", List.of()));
 
     private final Map<String, SandboxTemplate> templates = new ConcurrentHashMap<>();
+    /** When paused templates unpause on their own, as Meta's do after a first (3 h) or second (6 h) pause. */
+    private final Map<String, Instant> pauseEnds = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(900000000000100L);
+    private final Clock clock;
 
-    TemplateCatalog() {
+    TemplateCatalog(Clock clock) {
+        this.clock = clock;
         reset();
     }
 
@@ -41,7 +47,28 @@ public class TemplateCatalog {
     }
 
     public Optional<SandboxTemplate> find(String name) {
-        return Optional.ofNullable(templates.get(name));
+        return Optional.ofNullable(templates.get(name)).map(this::current);
+    }
+
+    /** The template's pause ends then (null: it lasts until its status is changed). */
+    void pauseEnds(String name, Instant end) {
+        if (end == null) {
+            pauseEnds.remove(name);
+        } else {
+            pauseEnds.put(name, end);
+        }
+    }
+
+    /** A paused template whose pause has ended is approved again (Meta sends no webhook for it here). */
+    private SandboxTemplate current(SandboxTemplate template) {
+        Instant end = pauseEnds.get(template.name());
+        if (end == null || !"PAUSED".equals(template.status()) || end.isAfter(clock.instant())) {
+            return template;
+        }
+        pauseEnds.remove(template.name(), end);
+        SandboxTemplate unpaused = template.withStatus("APPROVED");
+        templates.replace(template.name(), template, unpaused);
+        return unpaused;
     }
 
     public void put(SandboxTemplate template) {
@@ -57,6 +84,7 @@ public class TemplateCatalog {
     /** Changes one template; @return the template before and after, or empty when it does not exist. */
     Optional<SandboxTemplate[]> change(String name, UnaryOperator<SandboxTemplate> change) {
         SandboxTemplate[] beforeAfter = new SandboxTemplate[2];
+        find(name); // a pause that ended is over first
         templates.computeIfPresent(name, (key, before) -> {
             beforeAfter[0] = before;
             beforeAfter[1] = change.apply(before);
@@ -66,7 +94,7 @@ public class TemplateCatalog {
     }
 
     public List<SandboxTemplate> all() {
-        return templates.values().stream().sorted(Comparator.comparing(SandboxTemplate::name)).toList();
+        return templates.values().stream().map(this::current).sorted(Comparator.comparing(SandboxTemplate::name)).toList();
     }
 
     /** One page in name order after the cursor (Meta's cursors are opaque: here the base64 of the last name). */
@@ -97,6 +125,7 @@ public class TemplateCatalog {
     /** Back to the built-in set. */
     public void reset() {
         templates.clear();
+        pauseEnds.clear();
         BUILT_IN.forEach(this::put);
     }
 }

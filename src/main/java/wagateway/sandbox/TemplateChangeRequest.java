@@ -8,9 +8,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  *
  * @param status APPROVED, PENDING, REJECTED, PAUSED or DISABLED
  * @param reason the status webhook's reason (default NONE)
+ * @param pause with PAUSED: FIRST_PAUSE (3 hours) or SECOND_PAUSE (6 hours), sent as the webhook's
+ *        {@code other_info} as Meta does; omitted: a pause webhook without {@code other_info}
  * @param category utility, marketing or authentication
  * @param quality GREEN, YELLOW, RED or UNKNOWN
  */
 @RegisterForReflection
-public record TemplateChangeRequest(String status, String reason, String category, String quality) {
+public record TemplateChangeRequest(String status, String reason, String category, String quality,
+        String pause) {
 }

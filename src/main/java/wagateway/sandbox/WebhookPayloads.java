@@ -151,10 +151,18 @@ final class WebhookPayloads {
     }
 
     /** {@code message_template_status_update}: the template's new status (APPROVED, PAUSED, DISABLED…). */
-    static ObjectNode templateStatus(SandboxTemplate template, String reason) {
+    static ObjectNode templateStatus(SandboxTemplate template, String reason, String pause) {
         ObjectNode value = templateValue(template);
         value.put("event", template.status());
         value.put("reason", reason == null ? "NONE" : reason);
+        if ("PAUSED".equals(template.status()) && pause != null) {
+            // Meta names the pause and its length: the first lasts 3 hours, the second 6
+            int hours = "SECOND_PAUSE".equals(pause) ? 6 : 3;
+            ObjectNode otherInfo = value.putObject("other_info");
+            otherInfo.put("title", pause);
+            otherInfo.put("description", "Your WhatsApp message template has been paused for " + hours
+                    + " hours because it had issues.");
+        }
         value.put("message_template_category", template.category().toUpperCase(java.util.Locale.ROOT));
         return envelope(value, "message_template_status_update");
     }

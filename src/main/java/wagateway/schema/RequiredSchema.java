@@ -8,7 +8,7 @@ package wagateway.schema;
  */
 public final class RequiredSchema {
 
-    public static final int VERSION = 16;
+    public static final int VERSION = 17;
 
     /**
      * The highest version Flyway applied successfully. Flyway keeps versions as text ("9" sorts after "14"), so it

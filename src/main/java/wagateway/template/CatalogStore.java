@@ -42,7 +42,8 @@ public class CatalogStore {
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             on conflict (waba_id, name, language) do update set meta_id = excluded.meta_id, status = excluded.status,
                 category = excluded.category, quality = excluded.quality, parameter_format = excluded.parameter_format,
-                components = excluded.components, updated_at = excluded.updated_at""";
+                components = excluded.components, updated_at = excluded.updated_at,
+                paused_until = case when excluded.status = 'PAUSED' then message_template.paused_until end""";
 
     /** Templates the account no longer lists are gone (deleted at Meta). */
     private static final String DELETE_GONE = """
@@ -55,7 +56,8 @@ public class CatalogStore {
 
     private static final String APPLY = """
             update message_template set status = coalesce($4, status), category = coalesce($5, category),
-                quality = coalesce($6, quality), updated_at = $7
+                quality = coalesce($6, quality), updated_at = $7,
+                paused_until = case when $4::text is null then paused_until when $4::text = 'PAUSED' then $8 end
             where waba_id = $1 and name = $2 and language = $3""";
 
     /**
@@ -137,19 +139,29 @@ public class CatalogStore {
                     Known after = new Known(status != null ? status : before.status(),
                             change.category() != null ? change.category() : before.category(),
                             change.quality() != null ? change.quality() : before.quality());
+                    // a pause with a known length ends then (a second pause may come on a pause already over)
+                    Instant pausedUntil = "PAUSED".equals(status) && change.pause() != null ? now.plus(change.pause())
+                            : null;
                     var event = event(change.wabaId(), change.name(), change.language(), before, after,
-                            change.reason(), change.field());
-                    if (event.isEmpty()) {
+                            change.reason(), change.field())
+                            .map(e -> pausedUntil == null ? e : withPausedUntil(e, pausedUntil));
+                    if (event.isEmpty() && pausedUntil == null) {
                         return Uni.createFrom().item(false);
                     }
                     return tx.preparedQuery(APPLY).execute(Tuple.tuple().addString(change.wabaId())
                             .addString(change.name()).addString(change.language()).addString(status)
                             .addString(change.category()).addString(change.quality())
-                            .addOffsetDateTime(now.atOffset(ZoneOffset.UTC)))
-                            .chain(() -> outbox.appendAll(tx, List.of(event.get())))
+                            .addOffsetDateTime(now.atOffset(ZoneOffset.UTC))
+                            .addOffsetDateTime(pausedUntil == null ? null : pausedUntil.atOffset(ZoneOffset.UTC)))
+                            .chain(() -> outbox.appendAll(tx, event.map(List::of).orElse(List.of())))
                             .chain(() -> tx.preparedQuery(CatalogSignal.NOTIFY).execute(Tuple.of(change.wabaId())))
                             .replaceWith(true);
                 });
+    }
+
+    private static EventOutbox.NewEvent withPausedUntil(EventOutbox.NewEvent event, Instant pausedUntil) {
+        event.payload().put("pausedUntil", pausedUntil.toString());
+        return event;
     }
 
     /** Takes the account's on-demand sync slot; @return whether this caller may sync now */

@@ -57,6 +57,10 @@ public class CatalogTemplate extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /** When a PAUSED template unpauses (its pause webhook's FIRST_PAUSE / SECOND_PAUSE); null: no end known. */
+    @Column(name = "paused_until")
+    public Instant pausedUntil;
+
     /** The composite primary key. */
     public static class Key implements Serializable {
         public String wabaId;

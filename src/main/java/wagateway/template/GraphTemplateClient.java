@@ -121,7 +121,7 @@ public class GraphTemplateClient {
         return new TemplateFacts(wabaId, name, language, item.path("id").asText(null),
                 item.path("status").asText("PENDING").toUpperCase(Locale.ROOT),
                 item.path("category").asText("utility").toLowerCase(Locale.ROOT), quality,
-                format.toLowerCase(Locale.ROOT), components.toString(), shape, now);
+                format.toLowerCase(Locale.ROOT), components.toString(), shape, now, null);
     }
 
     /** The Graph API did not give the whole catalogue. */

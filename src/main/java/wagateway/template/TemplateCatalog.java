@@ -19,6 +19,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import wagateway.config.GatewayConfig;
 import wagateway.support.OwnContext;
 import wagateway.wakeup.CatalogSignal;
 
@@ -34,6 +35,7 @@ import wagateway.wakeup.CatalogSignal;
 public class TemplateCatalog {
 
     private final WabaDirectory wabas;
+    private final GatewayConfig config;
     private final Vertx vertx;
     private final ObjectMapper mapper;
     private final Clock clock;
@@ -46,9 +48,10 @@ public class TemplateCatalog {
     private final Map<String, AtomicLong> reloads = new ConcurrentHashMap<>();
     private final Map<String, long[]> applied = new ConcurrentHashMap<>();
 
-    TemplateCatalog(WabaDirectory wabas, Vertx vertx, ObjectMapper mapper, Clock clock, CatalogSignal signal,
-            MeterRegistry metrics) {
+    TemplateCatalog(WabaDirectory wabas, GatewayConfig config, Vertx vertx, ObjectMapper mapper, Clock clock,
+            CatalogSignal signal, MeterRegistry metrics) {
         this.wabas = wabas;
+        this.config = config;
         this.vertx = vertx;
         this.mapper = mapper;
         this.clock = clock;
@@ -79,6 +82,27 @@ public class TemplateCatalog {
     public AccountTemplates forSender(String sender) {
         WabaDirectory.Account account = wabas.ofSender(sender);
         return account == null ? null : get(account.id());
+    }
+
+    /**
+     * The category of a template as the sender's messages go: from the account's catalogue once it was synced (the
+     * language's entry, else any of the name's: Meta categorises per template), else the static
+     * {@code gateway.templates.<name>.category}; null when neither knows the name.
+     */
+    public String category(String sender, String name, String language) {
+        if (name == null) {
+            return null;
+        }
+        AccountTemplates catalog = sender == null ? null : forSender(sender);
+        if (catalog != null && catalog.synced()) {
+            TemplateFacts facts = language == null ? null : catalog.find(name, language);
+            String category = facts != null ? facts.category() : catalog.category(name);
+            if (category != null) {
+                return category;
+            }
+        }
+        GatewayConfig.Template configured = config.templates().get(name);
+        return configured == null ? null : configured.category();
     }
 
     public AccountTemplates get(String wabaId) {
@@ -126,6 +150,6 @@ public class TemplateCatalog {
             shape = TemplateShape.of(mapper.createArrayNode());
         }
         return new TemplateFacts(row.wabaId, row.name, row.language, row.metaId, row.status, row.category, row.quality,
-                row.parameterFormat, row.components, shape, row.updatedAt);
+                row.parameterFormat, row.components, shape, row.updatedAt, row.pausedUntil);
     }
 }

@@ -2,8 +2,12 @@ package wagateway.template;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -102,9 +106,37 @@ public class TemplateSync {
      */
     public Uni<Boolean> onDemand(String sender) {
         WabaDirectory.Account account = wabas.ofSender(sender);
-        if (account == null) {
-            return Uni.createFrom().item(false);
+        return account == null ? Uni.createFrom().item(false) : onDemand(account);
+    }
+
+    /**
+     * A batch names templates its senders' accounts do not know: at most one on-demand sync per account for the
+     * whole batch (each still rate-limited as above), one account after the other. @return the senders whose
+     * account synced
+     */
+    public Uni<Set<String>> onDemand(Collection<String> senders) {
+        Map<String, List<String>> byAccount = new LinkedHashMap<>();
+        for (String sender : senders) {
+            WabaDirectory.Account account = sender == null ? null : wabas.ofSender(sender);
+            if (account != null) {
+                byAccount.computeIfAbsent(account.id(), id -> new ArrayList<>()).add(sender);
+            }
         }
+        if (byAccount.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        Set<String> synced = ConcurrentHashMap.newKeySet();
+        return Multi.createFrom().iterable(byAccount.entrySet()).onItem()
+                .transformToUniAndConcatenate(e -> onDemand(wabas.byId(e.getKey()))
+                        .invoke(ok -> {
+                            if (ok) {
+                                synced.addAll(e.getValue());
+                            }
+                        }))
+                .collect().last().replaceWith(synced);
+    }
+
+    private Uni<Boolean> onDemand(WabaDirectory.Account account) {
         // never fails the accept: without a sync, the catalogue as it is decides
         return store.demand(pool, account.id(), clock.instant(), ON_DEMAND_EVERY)
                 .chain(mine -> mine ? sync(account).replaceWith(true) : Uni.createFrom().item(false))

@@ -1,8 +1,11 @@
 package wagateway.webhook;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -90,23 +93,42 @@ public final class WebhookPayloadReader {
         if ("message_template_quality_update".equals(field) || newQuality != null) {
             return newQuality == null ? null
                     : new TemplateChange(wabaId, "message_template_quality_update", name, language, null, null, null,
-                            newQuality.toUpperCase(Locale.ROOT));
+                            newQuality.toUpperCase(Locale.ROOT), null);
         }
         if ("template_category_update".equals(field)) {
             // an impending change (correct_category, no previous_category) changes nothing yet
             String category = value.has("previous_category") ? text(value, "new_category") : null;
             return category == null ? null
                     : new TemplateChange(wabaId, field, name, language, null, null, category.toLowerCase(Locale.ROOT),
-                            null);
+                            null, null);
         }
         if ("message_template_status_update".equals(field)) {
             String event = text(value, "event");
             return event == null ? null
                     : new TemplateChange(wabaId, field, name, language, event.toUpperCase(Locale.ROOT),
-                            text(value, "reason"), null, null);
+                            text(value, "reason"), null, null, pause(value.path("other_info")));
         }
         return null;
     }
+
+    /**
+     * How long a PAUSED webhook's pause lasts. Meta's {@code other_info} names it: {@code title} FIRST_PAUSE or
+     * SECOND_PAUSE (3 and 6 hours by Meta's template pausing rules), and a {@code description} such as "paused for 6
+     * hours until Aug 31 at 12:47 AM UTC"; the hours in the description win when given. Null when neither says.
+     */
+    static Duration pause(JsonNode otherInfo) {
+        Matcher hours = PAUSE_HOURS.matcher(otherInfo.path("description").asText(""));
+        if (hours.find()) {
+            return Duration.ofHours(Long.parseLong(hours.group(1)));
+        }
+        return switch (otherInfo.path("title").asText("")) {
+            case "FIRST_PAUSE" -> Duration.ofHours(3);
+            case "SECOND_PAUSE" -> Duration.ofHours(6);
+            default -> null;
+        };
+    }
+
+    private static final Pattern PAUSE_HOURS = Pattern.compile("paused for (\\d{1,3}) hours?");
 
     private static InboundMessage inbound(ObjectNode message, JsonNode contacts, String phoneNumberId) {
         String from = text(message, "from");

@@ -13,12 +13,15 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.core.Vertx;
+import wagateway.config.GatewayConfig;
+import wagateway.testsupport.TestClockProducer;
 import wagateway.testsupport.TestDb;
 import wagateway.wakeup.CatalogSignal;
 
@@ -53,6 +56,10 @@ class TemplateCatalogTest {
     Clock clock;
     @Inject
     TemplateCatalog catalog;
+    @Inject
+    MeterRegistry metrics;
+    @Inject
+    GatewayConfig config;
 
     static RequestSpecification api() {
         return given().auth().oauth2("test-key").contentType(ContentType.JSON);
@@ -175,6 +182,79 @@ class TemplateCatalogTest {
     }
 
     @Test
+    void aBatchSyncsEachAccountOnceOnDemandBeforeRefusingAnUnknownTemplate() {
+        String a = TestDb.freshPhone();
+        String b = TestDb.freshPhone();
+        String c = TestDb.freshPhone();
+        List.of(a, b, c).forEach(TestDb::optIn);
+        // approved at Meta since the last sync, no webhook; 'never_made' does not exist at Meta either
+        putTemplate("batch_new_one", "{\"category\":\"marketing\"}");
+        putTemplate("batch_new_two", "{\"category\":\"utility\"}");
+        double syncsBefore = syncs();
+        api().body("{\"messages\":[" + template(a, "batch_new_one", "en_US", "[]", "") + ","
+                + template(b, "never_made", "en_US", "[]", "") + ","
+                + template(c, "batch_new_two", "en_US", "[]", "") + "]}")
+                .post("/v1/messages/batch").then().statusCode(202).body("accepted", equalTo(2))
+                .body("results[0].status", equalTo(202)).body("results[0].message.category", equalTo("marketing"))
+                .body("results[1].status", equalTo(422))
+                .body("results[1].problem.reason", equalTo(TemplateRefusal.UNKNOWN))
+                .body("results[2].status", equalTo(202)).body("results[2].message.category", equalTo("utility"));
+        assertThat(syncs() - syncsBefore).as("one on-demand sync for the batch's account").isEqualTo(1.0);
+        assertThat(TestDb.count("select count(*) from outbound_message where recipient = ?", b)).isZero();
+    }
+
+    private double syncs() {
+        var counter = metrics.find("wagateway_template_syncs_total").tag("waba", "main").tag("outcome", "ok").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** 'spring_sale' is marketing in the static map (test profile) but utility in the synced catalogue. */
+    private static void springSaleIsUtilityAtMeta() {
+        putTemplate("spring_sale", "{\"category\":\"utility\"}");
+        api().post("/v1/templates/sync").then().statusCode(200);
+    }
+
+    @Test
+    void theFallbackCategoryAtSendIsTheCataloguesNotTheStaticMaps() {
+        springSaleIsUtilityAtMeta();
+        String to = TestDb.freshPhone();
+        TestDb.optIn(to);
+        // a marketing opt-out: a marketing fallback may not go, a utility one may
+        TestDb.update("update contact set marketing_opted_out = true where phone = ?", to);
+        String sendAt = Instant.now().plusSeconds(2).toString(); // scheduled: judged at send only
+        String id = api().body("""
+                {"from":"main","to":"%s","type":"text","text":{"body":"hi"},"sendAt":"%s",
+                 "fallbackTemplate":{"name":"spring_sale","language":{"code":"en_US"}}}""".formatted(to, sendAt))
+                .post("/v1/messages").then().statusCode(202).extract().path("id");
+        await().atMost(PATIENCE).untilAsserted(() -> api().get("/v1/messages/" + id).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.oneOf("sent", "delivered", "read")));
+        given().get("/sandbox/messages?to=" + to).then().statusCode(200).body("[0].type", equalTo("template"));
+    }
+
+    @Test
+    void aFallbackQueuedAfterAnAsync131047TakesTheCataloguesCategory() {
+        springSaleIsUtilityAtMeta();
+        String to = TestDb.freshPhone();
+        TestDb.optIn(to);
+        // our records say the window is open; the sandbox never saw the customer write: 131047 after acceptance
+        TestDb.openWindow(to, "main");
+        given().contentType(ContentType.JSON).body("{\"windowErrorSync\":false}").put("/sandbox/faults")
+                .then().statusCode(200);
+        try {
+            String id = api().body("""
+                    {"from":"main","to":"%s","type":"text","text":{"body":"hi"},
+                     "fallbackTemplate":{"name":"spring_sale","language":{"code":"en_US"}}}""".formatted(to))
+                    .post("/v1/messages").then().statusCode(202).extract().path("id");
+            await().atMost(PATIENCE).until(() -> TestDb.count(
+                    "select count(*) from outbound_message where fallback_of = ?::uuid", id) == 1);
+            assertThat(TestDb.query("select category from outbound_message where fallback_of = ?::uuid", id)
+                    .get(0).get("category")).isEqualTo("utility");
+        } finally {
+            given().contentType(ContentType.JSON).body("{}").put("/sandbox/faults").then().statusCode(200);
+        }
+    }
+
+    @Test
     void aTemplatePausedInTheSandboxIsRefusedWithinSecondsAndAnnounced() {
         String to = TestDb.freshPhone();
         TestDb.optIn(to);
@@ -223,6 +303,43 @@ class TemplateCatalogTest {
     }
 
     @Test
+    void aMessageWaitsForAPauseWithAKnownEndAndExpiresIfItsExpiryComesFirst() throws InterruptedException {
+        String to = TestDb.freshPhone();
+        String hurried = TestDb.freshPhone();
+        TestDb.optIn(to);
+        TestDb.optIn(hurried);
+        String sendAt = Instant.now(clock).plusSeconds(3).toString();
+        String waits = api().body(template(to, "hello_world", "en_US", "[]", ",\"sendAt\":\"" + sendAt + "\""))
+                .post("/v1/messages").then().statusCode(202).extract().path("id");
+        String expires = api().body(template(hurried, "hello_world", "en_US", "[]",
+                ",\"sendAt\":\"" + sendAt + "\",\"ttl\":\"PT1H\"")).post("/v1/messages").then().statusCode(202)
+                .extract().path("id");
+        // Meta's first pause: 3 hours, named in the webhook's other_info
+        given().contentType(ContentType.JSON).body("{\"status\":\"PAUSED\",\"pause\":\"FIRST_PAUSE\"}")
+                .post("/sandbox/templates/hello_world/status").then().statusCode(200);
+        await().atMost(PATIENCE).until(() -> TestDb.count("select count(*) from message_template where "
+                + "name = 'hello_world' and status = 'PAUSED' and paused_until is not null") == 1);
+        try {
+            await().atMost(PATIENCE).untilAsserted(() -> api().get("/v1/messages/" + waits).then().statusCode(200)
+                    .body("status", equalTo("queued")).body("reason", equalTo(TemplateRefusal.PAUSED)));
+            // its expiry (1 h) comes before the pause ends (3 h): expired, saying why
+            await().atMost(PATIENCE).untilAsserted(() -> api().get("/v1/messages/" + expires).then().statusCode(200)
+                    .body("status", equalTo("expired")).body("reason", equalTo(TemplateRefusal.PAUSED)));
+            TestClockProducer.CLOCK.advance(Duration.ofMinutes(150));
+            Thread.sleep(1000); // polls at 0.25 s: it would have gone by now
+            api().get("/v1/messages/" + waits).then().body("status", equalTo("queued"));
+            given().get("/sandbox/messages?to=" + to).then().statusCode(200).body("", hasSize(0));
+
+            // the pause is over (Meta unpauses on its own): the waiting message goes
+            TestClockProducer.CLOCK.advance(Duration.ofMinutes(31));
+            await().atMost(PATIENCE).untilAsserted(() -> api().get("/v1/messages/" + waits).then().statusCode(200)
+                    .body("status", org.hamcrest.Matchers.oneOf("sent", "delivered", "read")));
+        } finally {
+            TestClockProducer.CLOCK.reset();
+        }
+    }
+
+    @Test
     void aFreshReplicaServesTheCatalogueFromTheDatabaseAlone() {
         given().contentType(ContentType.JSON).body("{\"status\":\"DISABLED\"}").post("/sandbox/templates/promo_offer/status")
                 .then().statusCode(200);
@@ -232,7 +349,7 @@ class TemplateCatalogTest {
         putTemplate("graph_only", "{\"category\":\"utility\"}");
 
         // a new replica: empty memory, no Graph call, no NOTIFY; it reads the database
-        TemplateCatalog fresh = new TemplateCatalog(wabas, vertx, mapper, clock, new CatalogSignal(),
+        TemplateCatalog fresh = new TemplateCatalog(wabas, config, vertx, mapper, clock, new CatalogSignal(),
                 new SimpleMeterRegistry());
         assertThat(fresh.forSender("main").synced()).isFalse();
         fresh.reloadAll().await().atMost(PATIENCE);

@@ -1,5 +1,7 @@
 package wagateway.webhook;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,8 +28,29 @@ class TemplateWebhookReadingTest {
                 {"event":"PAUSED","message_template_id":806312974732579,"message_template_name":"welcome",
                  "message_template_language":"pt-BR","reason":"LOW_QUALITY"}""");
         assertThat(batch.templateChanges()).containsExactly(new TemplateChange("102290129340398",
-                "message_template_status_update", "welcome", "pt_BR", "PAUSED", "LOW_QUALITY", null, null));
+                "message_template_status_update", "welcome", "pt_BR", "PAUSED", "LOW_QUALITY", null, null, null));
         assertThat(batch.statuses()).isEmpty();
+    }
+
+    @Test
+    void aPauseWebhookNamesHowLongThePauseLasts() throws Exception {
+        // Meta's other_info: the title names the pause (first: 3 hours, second: 6), the description its hours
+        String second = """
+                {"event":"PAUSED","message_template_id":1,"message_template_name":"welcome",
+                 "message_template_language":"en_US","reason":"NONE","other_info":{"title":"SECOND_PAUSE",
+                 "description":"Your WhatsApp message template has been paused for 6 hours until Aug 31 at 12:47 AM UTC because it continued to have issues."}}""";
+        assertThat(read("message_template_status_update", second).templateChanges())
+                .extracting(TemplateChange::pause).containsExactly(Duration.ofHours(6));
+        String first = """
+                {"event":"PAUSED","message_template_id":1,"message_template_name":"welcome",
+                 "message_template_language":"en_US","other_info":{"title":"FIRST_PAUSE"}}""";
+        assertThat(read("message_template_status_update", first).templateChanges())
+                .extracting(TemplateChange::pause).containsExactly(Duration.ofHours(3));
+        String unnamed = """
+                {"event":"PAUSED","message_template_id":1,"message_template_name":"welcome",
+                 "message_template_language":"en_US"}""";
+        assertThat(read("message_template_status_update", unnamed).templateChanges())
+                .extracting(TemplateChange::pause).containsOnlyNulls();
     }
 
     @Test
@@ -49,7 +72,7 @@ class TemplateWebhookReadingTest {
                  "message_template_name":"welcome","message_template_language":"en-US"}""";
         for (String field : new String[] { "message_template_quality_update", "message_template_status_update" }) {
             assertThat(read(field, value).templateChanges()).containsExactly(new TemplateChange("102290129340398",
-                    "message_template_quality_update", "welcome", "en_US", null, null, null, "YELLOW"));
+                    "message_template_quality_update", "welcome", "en_US", null, null, null, "YELLOW", null));
         }
     }
 }

@@ -299,6 +299,46 @@ class ConsoleBrowserTest {
     }
 
     /**
+     * The templates panel: pausing a template from the console changes its state there (and in the sandbox's
+     * catalogue), and a template message sent through the gateway then fails as Meta fails it (132015); approving
+     * it again from the console lets the next one go.
+     */
+    @Test
+    void aTemplatePausedFromTheConsoleShowsPausedAndIsRefused() {
+        String phone = TestDb.freshPhone();
+        TestDb.optIn(phone);
+        given().contentType(ContentType.JSON).body(Map.of("name", "Dora Reis")).put("/sandbox/customers/" + phone)
+                .then().statusCode(200);
+        openConsole(phone);
+        page.locator("#templates-box summary").click();
+        Locator helloWorld = page.locator("#template-list li[data-template=hello_world]");
+        assertThat(helloWorld).containsText("APPROVED");
+
+        helloWorld.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Pause")).click();
+        assertThat(helloWorld).containsText("PAUSED");
+        assertThat(page.locator("#template-error")).isEmpty();
+        given().get("/sandbox/templates").then().statusCode(200)
+                .body("find { it.name == 'hello_world' }.status", org.hamcrest.Matchers.equalTo("PAUSED"));
+
+        Map<String, Object> template = new HashMap<>();
+        template.put("to", phone);
+        template.put("type", "template");
+        template.put("category", "utility");
+        template.put("template", Map.of("name", "hello_world", "language", Map.of("code", "en_US")));
+        String refused = send(template);
+        await().atMost(PATIENCE).until(() -> "failed".equals(given().auth().oauth2("test-key")
+                .get("/v1/messages/" + refused).then().statusCode(200).extract().path("status")));
+        assertThat((Integer) given().auth().oauth2("test-key").get("/v1/messages/" + refused).then().extract()
+                .path("error.code")).isEqualTo(132015);
+
+        helloWorld.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Approve")).click();
+        assertThat(helloWorld).containsText("APPROVED");
+        String sent = send(template);
+        await().atMost(PATIENCE).until(() -> List.of("sent", "delivered", "read").contains(given().auth()
+                .oauth2("test-key").get("/v1/messages/" + sent).then().statusCode(200).extract().path("status")));
+    }
+
+    /**
      * Screenshots go to target/screenshots; to refresh the two kept in docs/ for the README, run with
      * {@code -Dconsole.screenshots=docs}.
      */
