@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import wagateway.config.GatewayConfig;
+import wagateway.support.ContactAssignment;
 
 /**
  * Appends business events ({@code message.status}, {@code message.received}, ...) to the persistent
@@ -120,13 +121,7 @@ public class EventOutbox {
      * @param merged each merged contact's id, and the id of the contact it became part of
      */
     public Uni<Void> assignContacts(SqlClient tx, Map<String, String> contactByIdentifier, Map<String, String> merged) {
-        Uni<Void> moved = merged.isEmpty() ? Uni.createFrom().voidItem()
-                : tx.preparedQuery(MOVE).execute(Tuple.of(merged.keySet().toArray(String[]::new),
-                        merged.values().toArray(String[]::new))).replaceWithVoid();
-        return contactByIdentifier.isEmpty() ? moved
-                : moved.chain(() -> tx.preparedQuery(ASSIGN).execute(Tuple.of(
-                        contactByIdentifier.keySet().toArray(String[]::new),
-                        contactByIdentifier.values().toArray(String[]::new))).replaceWithVoid());
+        return ContactAssignment.apply(tx, MOVE, ASSIGN, contactByIdentifier, merged);
     }
 
     /**

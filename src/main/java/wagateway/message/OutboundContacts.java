@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
+import wagateway.support.ContactAssignment;
 
 /**
  * Ties outbound messages to the contact (person) they were sent to ({@code outbound_message.contact_id}, V15), as
@@ -34,12 +34,6 @@ public class OutboundContacts {
      * @param merged each merged contact's id, and the id of the contact it became part of
      */
     public Uni<Void> assign(SqlClient tx, Map<String, String> contactByIdentifier, Map<String, String> merged) {
-        Uni<Void> moved = merged.isEmpty() ? Uni.createFrom().voidItem()
-                : tx.preparedQuery(MOVE).execute(Tuple.of(merged.keySet().toArray(String[]::new),
-                        merged.values().toArray(String[]::new))).replaceWithVoid();
-        return contactByIdentifier.isEmpty() ? moved
-                : moved.chain(() -> tx.preparedQuery(ASSIGN).execute(Tuple.of(
-                        contactByIdentifier.keySet().toArray(String[]::new),
-                        contactByIdentifier.values().toArray(String[]::new))).replaceWithVoid());
+        return ContactAssignment.apply(tx, MOVE, ASSIGN, contactByIdentifier, merged);
     }
 }

@@ -233,30 +233,16 @@ class DrainModeIT {
     /** The packaged jar with the settings of this test, {@code extra} over them, without the senders named. */
     private Process gateway(Map<String, String> extra, int port, Path log, String... withoutSenders)
             throws IOException {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(SimulatorProcess.freePort()));
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", ItDatabase.USER);
-        env.put("GATEWAY_API_KEYS", "it-key");
-        env.put("GATEWAY_DEFAULT_SENDER", "main");
-        env.put("GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
-        env.put("GATEWAY_SENDERS_MAIN_ACCESS_TOKEN", "it-token");
+        Map<String, String> env = PackagedGateway.environment(port, SimulatorProcess.freePort(), database.reactiveUrl(),
+                simulator.url() + "/sandbox/graph");
         env.put("GATEWAY_SENDERS_OTHER_PHONE_NUMBER_ID", OTHER_PHONE_NUMBER_ID);
         env.put("GATEWAY_SENDERS_OTHER_ACCESS_TOKEN", "it-token");
-        env.put("GATEWAY_WEBHOOK_APP_SECRET", "it-secret");
-        env.put("GATEWAY_WEBHOOK_VERIFY_TOKEN", "it-verify");
-        env.put("GATEWAY_CALLBACKS_SECRET", "it-callback-secret");
-        env.put("GATEWAY_CLOUD_API_BASE_URL", simulator.url() + "/sandbox/graph");
         env.put("GATEWAY_MESSAGING_LIMIT_DAILY_UNIQUE_RECIPIENTS", "0");
         env.putAll(extra);
         for (String sender : withoutSenders) {
             env.keySet().removeIf(name -> name.startsWith("GATEWAY_SENDERS_" + sender + "_"));
         }
-        ProcessBuilder builder = new ProcessBuilder(SimulatorProcess.javaBinary(), "-jar",
-                "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        return builder.start();
+        return PackagedGateway.start(env, log);
     }
 
     // ---- API and database

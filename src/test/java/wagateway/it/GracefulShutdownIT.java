@@ -12,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -76,25 +75,11 @@ class GracefulShutdownIT {
                 "GATEWAY_SANDBOX_FAULTS_LATENCY_MIN", "PT3S",
                 "GATEWAY_SANDBOX_FAULTS_LATENCY_MAX", "PT3S"));
         Path log = Files.createTempFile("wagateway-shutdown", ".log");
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:5432/" + database);
-        env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
-        env.put("GATEWAY_API_KEYS", "it-key");
-        env.put("GATEWAY_DEFAULT_SENDER", "main");
-        env.put("GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID", "100000000000001");
-        env.put("GATEWAY_SENDERS_MAIN_ACCESS_TOKEN", "it-token");
-        env.put("GATEWAY_WEBHOOK_APP_SECRET", "it-secret");
-        env.put("GATEWAY_WEBHOOK_VERIFY_TOKEN", "it-verify");
-        env.put("GATEWAY_CALLBACKS_SECRET", "it-callback-secret");
-        env.put("GATEWAY_CLOUD_API_BASE_URL", simulator.url() + "/sandbox/graph");
+        Map<String, String> env = PackagedGateway.environment(port, managementPort,
+                "postgresql://localhost:5432/" + database, simulator.url() + "/sandbox/graph");
         env.put("GATEWAY_DISPATCH_BATCH_SIZE", "10");
         env.put("GATEWAY_MESSAGING_LIMIT_DAILY_UNIQUE_RECIPIENTS", "0");
-        ProcessBuilder builder = new ProcessBuilder(SimulatorProcess.javaBinary(), "-jar", "target/quarkus-app/quarkus-run.jar")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        gateway = builder.start();
+        gateway = PackagedGateway.start(env, log);
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready")).build(),

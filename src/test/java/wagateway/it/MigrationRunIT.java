@@ -97,25 +97,12 @@ class MigrationRunIT {
     }
 
     private static Process start(ItDatabase database, Map<String, String> extra, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(SimulatorProcess.javaBinary(), "-jar", "target/quarkus-app/quarkus-run.jar")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(SimulatorProcess.freePort()));
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(SimulatorProcess.freePort()));
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", ItDatabase.USER);
+        Map<String, String> env = PackagedGateway.environment(SimulatorProcess.freePort(), SimulatorProcess.freePort(),
+                database.reactiveUrl(), "http://localhost:9/unused");
         env.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "false"); // the ConfigMap's: replicas do not migrate
         env.put("GATEWAY_DISPATCH_ENABLED", "true");
-        env.put("GATEWAY_API_KEYS", "it-key");
-        env.put("GATEWAY_DEFAULT_SENDER", "main");
-        env.put("GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID", "100000000000001");
-        env.put("GATEWAY_SENDERS_MAIN_ACCESS_TOKEN", "it-token");
-        env.put("GATEWAY_WEBHOOK_APP_SECRET", "it-secret");
-        env.put("GATEWAY_WEBHOOK_VERIFY_TOKEN", "it-verify");
-        env.put("GATEWAY_CALLBACKS_SECRET", "it-callback-secret");
-        env.put("GATEWAY_CLOUD_API_BASE_URL", "http://localhost:9/unused");
         env.putAll(extra);
-        return builder.start();
+        return PackagedGateway.start(env, log);
     }
 
     private static java.util.List<String> schemaLines(Run run) {

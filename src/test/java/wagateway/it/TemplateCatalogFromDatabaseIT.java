@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -113,27 +112,13 @@ class TemplateCatalogFromDatabaseIT {
 
     /** The packaged production jar, one replica of the account {@code main} (the simulator's). */
     private Process gateway(int port, String cloudApi, String name) throws IOException {
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(SimulatorProcess.freePort()));
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl());
-        env.put("QUARKUS_DATASOURCE_USERNAME", ItDatabase.USER);
-        env.put("GATEWAY_API_KEYS", "it-key");
-        env.put("GATEWAY_DEFAULT_SENDER", "main");
-        env.put("GATEWAY_SENDERS_MAIN_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
-        env.put("GATEWAY_SENDERS_MAIN_ACCESS_TOKEN", "it-token");
+        Map<String, String> env = PackagedGateway.environment(port, SimulatorProcess.freePort(), database.reactiveUrl(),
+                cloudApi);
         env.put("GATEWAY_WABAS_MAIN_ID", WABA_ID);
         env.put("GATEWAY_WABAS_MAIN_SENDERS", "main");
-        env.put("GATEWAY_WEBHOOK_APP_SECRET", "it-secret");
-        env.put("GATEWAY_WEBHOOK_VERIFY_TOKEN", "it-verify");
-        env.put("GATEWAY_CALLBACKS_SECRET", "it-callback-secret");
-        env.put("GATEWAY_CLOUD_API_BASE_URL", cloudApi);
         env.put("GATEWAY_CLOUD_API_TIMEOUT", "PT2S");
         Path log = Files.createTempFile("wagateway-templates-" + name, ".log");
-        ProcessBuilder builder = new ProcessBuilder(SimulatorProcess.javaBinary(), "-jar",
-                "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        return builder.start();
+        return PackagedGateway.start(env, log);
     }
 
     private HttpResponse<String> send(String base, String method, String path, String json)
