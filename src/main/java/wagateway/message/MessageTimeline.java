@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import wagateway.event.EventOutbox;
@@ -30,7 +31,9 @@ public class MessageTimeline {
     private static final String GATEWAY = """
             insert into message_event (message_id, status, source, occurred_at, error_code, error_title,
                 error_detail, details)
-            values ($1, $2, 'gateway', $3, $4, $5, $6, $7)""";
+            select $1, $2, 'gateway', $3, $4, $5, $6, $7
+            where not exists (select 1 from message_event e where e.message_id = $1 and e.status = $2)
+            returning message_id, status""";
 
     private static final String REPORTED = """
             insert into message_event (message_id, status, source, occurred_at, recorded_at, error_code, error_title,
@@ -68,7 +71,18 @@ public class MessageTimeline {
                     .addOffsetDateTime(Times.utc(change.at())).addInteger(error.code()).addString(error.title())
                     .addString(error.detail()).addValue(details));
         }
-        return tx.preparedQuery(GATEWAY).executeBatch(rows).chain(() -> announce(tx, changes));
+        // a status Meta already reported (its webhook overtook the Cloud API's answer) is neither written nor
+        // announced again: the business hears of each status once
+        return tx.preparedQuery(GATEWAY).executeBatch(rows).chain(result -> {
+            Set<String> inserted = new HashSet<>();
+            for (RowSet<Row> set = result; set != null; set = set.next()) {
+                for (Row row : set) {
+                    inserted.add(key(row.getUUID("message_id"), row.getString("status")));
+                }
+            }
+            return announce(tx, changes.stream()
+                    .filter(c -> inserted.contains(key(c.messageId(), c.status().value()))).toList());
+        });
     }
 
     /**
