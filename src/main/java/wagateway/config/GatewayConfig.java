@@ -77,7 +77,7 @@ public interface GatewayConfig {
 
     /**
      * Migrate the schema and exit 0 (a Kubernetes Job or init container runs the jar so, once per release; the
-     * replicas start with {@code quarkus.flyway.migrate-at-start=false}). wagateway.schema.MigrateAndExit.
+     * replicas start with {@code quarkus.flyway.migrate-at-start=false}). (the migration run).
      */
     @WithDefault("false")
     boolean migrateAndExit();

@@ -15,13 +15,13 @@ import io.smallrye.config.PropertiesConfigSource;
  * Settings that follow from how this start treats the schema (issue 19). Registered through
  * {@code META-INF/services}; its ordinal is above system properties (400) and environment variables (300).
  * <ul>
- * <li>A migration run ({@code gateway.migrate-and-exit=true}, wagateway.schema.MigrateAndExit) migrates and exits,
+ * <li>A migration run ({@code gateway.migrate-and-exit=true}, the migration run) migrates and exits,
  * and does nothing else: the Job that runs it has the replicas' settings (the same ConfigMap and Secret), so without
  * this it would claim and send messages, deliver callbacks and drain webhooks for the second it lives; the
  * ConfigMap's {@code GATEWAY_DISPATCH_ENABLED=true} does not turn it into a dispatcher.</li>
  * <li>A replica that does not migrate ({@code quarkus.flyway.migrate-at-start=false}) does not boot Flyway at all
  * ({@code quarkus.flyway.active=false}): Quarkus would otherwise build its Flyway instance at every start just to
- * find nothing to do (measured: docs/performance.md, "Issue 19: start-up"). wagateway.schema.SchemaVersionCheck
+ * find nothing to do (measured: docs/performance.md, "Issue 19: start-up"). the schema-version check
  * asks for the schema version instead.</li>
  * </ul>
  */
