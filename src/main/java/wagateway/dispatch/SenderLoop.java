@@ -28,6 +28,7 @@ import wagateway.message.OutboundQueue;
 import wagateway.message.Outcome;
 import wagateway.receipt.ReadReceipts;
 import wagateway.support.CoalescingRunner;
+import wagateway.support.DetachedContext;
 import wagateway.throttle.SendPacer;
 import wagateway.throttle.SenderLeases;
 
@@ -73,6 +74,11 @@ final class SenderLoop {
     private final GatewayConfig.Sender settings;
     private final SendPacer pacer;
     /**
+     * Where this loop's ticks and timers run: a context of its own, so a timer set while the loop was woken from a
+     * request handler is not cancelled with the HTTP server at shutdown, and senders spread over the event loops.
+     */
+    private final DetachedContext context;
+    /**
      * Cloud API calls planned or out: at most a second's worth ({@code messages-per-second}), whatever the
      * latency.
      */
@@ -95,12 +101,13 @@ final class SenderLoop {
         this.sender = sender;
         this.shared = shared;
         this.settings = shared.config().senders().get(sender);
+        this.context = new DetachedContext(shared.vertx());
         this.pacer = new SendPacer(settings.messagesPerSecond(), shared.config().dispatch().rateSafetyMargin());
         this.ticks = new CoalescingRunner(this::tick,
                 failure -> Log.errorf(failure,
                         "Dispatch batch of sender %s failed; its rows return to the queue when their lease ends",
                         sender),
-                task -> shared.vertx().runOnContext(task));
+                context::run);
     }
 
     /** Renewed lease and pause, from the poll. */
@@ -200,7 +207,7 @@ final class SenderLoop {
     private void batchDone() {
         inFlight.decrementAndGet();
         if (!stopping) {
-            shared.vertx().runOnContext(this::wake);
+            context.run(this::wake);
         }
     }
 
@@ -262,7 +269,7 @@ final class SenderLoop {
             }
             if (!departures.isEmpty() && !departureTimerSet) {
                 departureTimerSet = true;
-                shared.vertx().setTimer(Math.max(1, wait / 1_000_000), id -> {
+                context.setTimer(wait / 1_000_000, id -> {
                     synchronized (departures) {
                         departureTimerSet = false;
                     }
@@ -321,7 +328,7 @@ final class SenderLoop {
             return;
         }
         timerSet = true;
-        shared.vertx().setTimer(Math.max(1, nanos / 1_000_000), id -> {
+        context.setTimer(nanos / 1_000_000, id -> {
             timerSet = false;
             wake();
         });
