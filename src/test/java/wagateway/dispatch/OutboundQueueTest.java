@@ -208,6 +208,29 @@ class OutboundQueueTest {
     }
 
     @Test
+    void aStatusMetaReportedBeforeTheAnswerWasRecordedIsNotWrittenOrAnnouncedAgain() {
+        String sender = "unit-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        String phone = TestDb.freshPhone();
+        TestDb.optIn(phone);
+        UUID id = insert(sender, phone, 1, now.minusSeconds(1));
+        var claim = claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        assertThat(claim.toSend()).hasSize(1);
+        // Meta's webhook, which carries our id, overtook the Cloud API's answer: its 'sent' is in the timeline (and
+        // was announced by the webhook path) before the dispatcher records the answer
+        TestDb.update(
+                "insert into message_event (message_id, status, source, occurred_at) values (?, 'sent', 'webhook', now())",
+                id);
+        queue.record(List.of(new Outcome.Sent(claim.toSend().get(0).message(), "wamid.EARLY-" + UUID.randomUUID(), false)),
+                "owner-a", now).await().atMost(WAIT);
+        assertThat(TestDb.query("select status from outbound_message where id = ?", id).get(0)).containsEntry("status", "sent");
+        assertThat(TestDb.count("select count(*) from message_event where message_id = ? and status = 'sent'", id))
+                .as("one 'sent' in the timeline").isEqualTo(1);
+        assertThat(TestDb.count("select count(*) from event_outbox where message_id = ? and type = 'message.status' "
+                + "and payload->>'status' = 'sent'", id)).as("the gateway announces no second 'sent'").isZero();
+    }
+
+    @Test
     void outcomesAreRecordedInTheOrderPostgresqlSortsTheirIdsTheOrderTheWebhookBatchLocksIn() {
         // Both sides lock many messages per transaction; only one shared order rules out deadlocks between
         // them. UUIDs with the high bit set in either half tell an unsigned order from Java's signed one.
