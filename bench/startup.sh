@@ -8,6 +8,9 @@
 # started in the same run with the same JVM and the same options, probed the same way. Gateway and floor starts
 # alternate, so load from elsewhere on the machine falls on both. The last line is
 #   startup ratio (gateway ÷ minimal, JDK 25 + AOT cache): X.XX
+# A third application, bench/stack-quarkus, is the decided stack with none of the gateway's code (every extension
+# of the brief, each used once as the gateway uses it): it splits the ratio into what the stack costs
+# (stack ÷ minimal) and what the gateway's own code adds (gateway ÷ stack). BENCH_STACK=0 leaves it out.
 #
 #   bench/startup.sh                       # after ./mvnw package -DskipTests
 #   BENCH_JAVA25=/path/to/jdk25/bin/java bench/startup.sh
@@ -40,6 +43,14 @@ AOT=$OUT/app.aot
 MIN_AOT=$OUT/minimal.aot
 MIN_DIR=bench/minimal-quarkus
 MIN_JAR=$MIN_DIR/target/quarkus-app/quarkus-run.jar
+STACK_AOT=$OUT/stack.aot
+STACK_DIR=bench/stack-quarkus
+STACK_JAR=$STACK_DIR/target/quarkus-app/quarkus-run.jar
+STACK_PORT=$((PORT + 4))
+STACK_MGMT_PORT=$((PORT + 5))
+STACK_DB=wagateway_startup_stack
+APPS="gateway minimal"
+[[ ${BENCH_STACK:-1} == 1 ]] && APPS="gateway minimal stack"
 mkdir -p "$OUT"
 
 [[ -f target/quarkus-app/quarkus-run.jar ]] || { echo "no target/quarkus-app: run ./mvnw package -DskipTests" >&2; exit 1; }
@@ -49,13 +60,21 @@ if [[ ! -f $MIN_JAR ]] || [[ -n $(find "$MIN_DIR/pom.xml" "$MIN_DIR/src" -newer 
     ./mvnw -B -q -f "$MIN_DIR/pom.xml" package -DskipTests >"$OUT/minimal-build.log" 2>&1 \
         || { echo "the floor did not build: $OUT/minimal-build.log" >&2; tail -20 "$OUT/minimal-build.log" >&2; exit 1; }
 fi
+if [[ $APPS == *stack* ]] && { [[ ! -f $STACK_JAR ]] || [[ -n $(find "$STACK_DIR/pom.xml" "$STACK_DIR/src" -newer "$STACK_JAR" -type f) ]]; }; then
+    echo "building the decided stack without the gateway ($STACK_DIR)"
+    ./mvnw -B -q -f "$STACK_DIR/pom.xml" package -DskipTests >"$OUT/stack-build.log" 2>&1 \
+        || { echo "the stack app did not build: $OUT/stack-build.log" >&2; tail -20 "$OUT/stack-build.log" >&2; exit 1; }
+fi
 $PG -d postgres -c "drop database if exists $DB with (force)" -c "create database $DB" \
-    -c "drop database if exists $MIN_DB with (force)" -c "create database $MIN_DB"
+    -c "drop database if exists $MIN_DB with (force)" -c "create database $MIN_DB" \
+    -c "drop database if exists $STACK_DB with (force)" -c "create database $STACK_DB"
 PID=
 # a failed run leaves no process behind (it would hold the ports) and no database
-trap '{ [[ -n $PID ]] && kill "$PID" 2>/dev/null; } || true; $PG -d postgres -c "drop database if exists $DB with (force)" -c "drop database if exists $MIN_DB with (force)" >/dev/null 2>&1 || true' EXIT
+trap '{ [[ -n $PID ]] && kill "$PID" 2>/dev/null; } || true; $PG -d postgres -c "drop database if exists $DB with (force)" -c "drop database if exists $MIN_DB with (force)" -c "drop database if exists $STACK_DB with (force)" >/dev/null 2>&1 || true' EXIT
 # the floor's one table
 $PG -d "$MIN_DB" -c "create table minimal_message (id uuid primary key, body text not null, created_at timestamptz not null default now())"
+# the stack app's one entity (its schema is made here, as the gateway's is by the migration Job)
+$PG -d "$STACK_DB" -c "create table stack_message (id uuid primary key, body text, createdat timestamptz)"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 READY_URL=
@@ -67,6 +86,15 @@ launch() { # gateway|minimal java [jvm options...]
         QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$MIN_DB" QUARKUS_DATASOURCE_USERNAME=$PG_USER \
         QUARKUS_HTTP_PORT=$MIN_PORT \
             "$java" "$@" -jar "$MIN_JAR" >>"$OUT/startup-minimal.log" 2>&1 &
+        PID=$!
+        return
+    fi
+    if [[ $app == stack ]]; then
+        READY_URL="http://localhost:$STACK_MGMT_PORT/q/health/ready"
+        QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:5432/$STACK_DB" \
+        QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:5432/$STACK_DB" QUARKUS_DATASOURCE_USERNAME=$PG_USER \
+        QUARKUS_HTTP_PORT=$STACK_PORT QUARKUS_MANAGEMENT_PORT=$STACK_MGMT_PORT \
+            "$java" "$@" -jar "$STACK_JAR" >>"$OUT/startup-stack.log" 2>&1 &
         PID=$!
         return
     fi
@@ -97,37 +125,43 @@ stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; }
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 
 declare -A MEDIAN_MS
-measure() { # label java [jvm options...] -- [the floor's jvm options...]: gateway and floor starts alternate
+ratio() { awk -v a="${MEDIAN_MS["$1 $3"]}" -v b="${MEDIAN_MS["$2 $3"]}" 'BEGIN {printf "%.2f", a / b}'; }
+# measure label java: each app with the JVM options in GATEWAY_OPTS / MINIMAL_OPTS / STACK_OPTS; the apps' starts
+# alternate within each round
+GATEWAY_OPTS=() MINIMAL_OPTS=() STACK_OPTS=()
+measure() {
     local label=$1 java=$2 ms rss t0 app
-    shift 2
-    local gw_opts=() min_opts=() seen_sep=
-    for a in "$@"; do
-        if [[ $a == -- ]]; then seen_sep=1; elif [[ -n $seen_sep ]]; then min_opts+=("$a"); else gw_opts+=("$a"); fi
-    done
     declare -A all_ms=() all_rss=()
     for run in $(seq 1 "$RUNS"); do
-        for app in gateway minimal; do
+        for app in $APPS; do
             t0=$(now_ms)
-            if [[ $app == gateway ]]; then launch gateway "$java" "${gw_opts[@]}"; else launch minimal "$java" "${min_opts[@]}"; fi
+            case $app in
+                gateway) launch gateway "$java" "${GATEWAY_OPTS[@]}" ;;
+                minimal) launch minimal "$java" "${MINIMAL_OPTS[@]}" ;;
+                stack) launch stack "$java" "${STACK_OPTS[@]}" ;;
+            esac
             ms=$(wait_ready "$t0")
             rss=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
             stop
             all_ms[$app]+="$ms"$'\n'; all_rss[$app]+="$rss"$'\n'
-            if [[ $app == gateway ]]; then
-                echo "{\"section\":\"startup\",\"name\":\"$label\",\"run\":$run,\"ms\":$ms,\"rssKb\":$rss}" >>"$RAW"
-            else
-                echo "{\"section\":\"startup-floor\",\"name\":\"minimal Quarkus, $label\",\"run\":$run,\"ms\":$ms,\"rssKb\":$rss}" >>"$RAW"
-            fi
+            case $app in
+                gateway) echo "{\"section\":\"startup\",\"name\":\"$label\",\"run\":$run,\"ms\":$ms,\"rssKb\":$rss}" >>"$RAW" ;;
+                minimal) echo "{\"section\":\"startup-floor\",\"name\":\"minimal Quarkus, $label\",\"run\":$run,\"ms\":$ms,\"rssKb\":$rss}" >>"$RAW" ;;
+                stack) echo "{\"section\":\"startup-floor\",\"name\":\"decided stack without the gateway, $label\",\"run\":$run,\"ms\":$ms,\"rssKb\":$rss}" >>"$RAW" ;;
+            esac
         done
     done
-    for app in gateway minimal; do
+    for app in $APPS; do
         MEDIAN_MS["$app $label"]=$(printf '%s' "${all_ms[$app]}" | median)
         printf '%-8s %-20s ready in %5s ms (median of %s: %s)   RSS at ready %s MB\n' "$app" "$label" \
             "${MEDIAN_MS["$app $label"]}" "$RUNS" "$(printf '%s' "${all_ms[$app]}" | tr '\n' ' ')" \
             "$(( $(printf '%s' "${all_rss[$app]}" | median) / 1024 ))"
     done
-    printf '         %-20s gateway ÷ minimal: %s\n' "$label" \
-        "$(awk -v g="${MEDIAN_MS["gateway $label"]}" -v m="${MEDIAN_MS["minimal $label"]}" 'BEGIN {printf "%.2f", g / m}')"
+    printf '         %-20s gateway ÷ minimal: %s\n' "$label" "$(ratio gateway minimal "$label")"
+    if [[ $APPS == *stack* ]]; then
+        printf '         %-20s stack ÷ minimal: %s   gateway ÷ stack: %s\n' "$label" "$(ratio stack minimal "$label")" \
+            "$(ratio gateway stack "$label")"
+    fi
 }
 
 # The schema, as the migration Job makes it: not a start-up figure.
@@ -144,7 +178,7 @@ measure "JDK 17" "$JAVA17"
 if [[ -x "$JAVA25" ]]; then
     measure "JDK 25" "$JAVA25"
     # Training runs: start, serve a little traffic, stop; the JVM writes the cache as it exits.
-    rm -f "$AOT" "$MIN_AOT"
+    rm -f "$AOT" "$MIN_AOT" "$STACK_AOT"
     t0=$(now_ms); launch gateway "$JAVA25" -XX:AOTCacheOutput="$AOT"; wait_ready "$t0" >/dev/null
     for _ in $(seq 1 20); do
         curl -s -o /dev/null "http://localhost:$PORT/v1/messages" -H 'Authorization: Bearer startup-key' \
@@ -160,13 +194,27 @@ if [[ -x "$JAVA25" ]]; then
         curl -s -o /dev/null "http://localhost:$MIN_PORT/q/health/ready"
     done
     stop
+    if [[ $APPS == *stack* ]]; then
+        t0=$(now_ms); launch stack "$JAVA25" -XX:AOTCacheOutput="$STACK_AOT"; wait_ready "$t0" >/dev/null
+        for _ in $(seq 1 20); do
+            curl -s -o /dev/null "http://localhost:$STACK_PORT/messages" -H 'Content-Type: application/json' \
+                -d '{"to":"+5511900000000","type":"template"}'
+            curl -s -o /dev/null "http://localhost:$STACK_MGMT_PORT/q/health/ready"
+        done
+        stop
+    fi
     [[ -f "$AOT" && -f "$MIN_AOT" ]] || { echo "a training run wrote no AOT cache ($OUT/startup*.log)" >&2; exit 1; }
     echo "AOT cache: gateway $(( $(stat -c %s "$AOT") / 1024 / 1024 )) MB, minimal $(( $(stat -c %s "$MIN_AOT") / 1024 / 1024 )) MB"
-    measure "JDK 25 + AOT cache" "$JAVA25" -XX:AOTCache="$AOT" -- -XX:AOTCache="$MIN_AOT"
+    GATEWAY_OPTS=(-XX:AOTCache="$AOT") MINIMAL_OPTS=(-XX:AOTCache="$MIN_AOT") STACK_OPTS=(-XX:AOTCache="$STACK_AOT")
+    measure "JDK 25 + AOT cache" "$JAVA25"
     # The same with the cache Quarkus builds itself, trained by our @QuarkusIntegrationTest suite:
     # JAVA_HOME=<jdk 25> ./mvnw verify -Dquarkus.package.jar.aot.enabled=true (README "Start-up")
     if [[ -f target/quarkus-app/app.aot ]]; then
-        measure "JDK 25 + AOT cache (Quarkus, ITs)" "$JAVA25" -XX:AOTCache=target/quarkus-app/app.aot -- -XX:AOTCache="$MIN_AOT"
+        GATEWAY_OPTS=(-XX:AOTCache=target/quarkus-app/app.aot)
+        measure "JDK 25 + AOT cache (Quarkus, ITs)" "$JAVA25"
+    fi
+    if [[ $APPS == *stack* ]]; then
+        echo "decided stack without the gateway ÷ minimal, JDK 25 + AOT cache: $(ratio stack minimal "JDK 25 + AOT cache")"
     fi
     echo "startup ratio (gateway ÷ minimal, JDK 25 + AOT cache): $(awk -v g="${MEDIAN_MS["gateway JDK 25 + AOT cache"]}" \
         -v m="${MEDIAN_MS["minimal JDK 25 + AOT cache"]}" 'BEGIN {printf "%.2f", g / m}')"
