@@ -178,30 +178,25 @@ measure "JDK 17" "$JAVA17"
 if [[ -x "$JAVA25" ]]; then
     measure "JDK 25" "$JAVA25"
     # Training runs: start, serve a little traffic, stop; the JVM writes the cache as it exits.
-    rm -f "$AOT" "$MIN_AOT" "$STACK_AOT"
-    t0=$(now_ms); launch gateway "$JAVA25" -XX:AOTCacheOutput="$AOT"; wait_ready "$t0" >/dev/null
-    for _ in $(seq 1 20); do
-        curl -s -o /dev/null "http://localhost:$PORT/v1/messages" -H 'Authorization: Bearer startup-key' \
-            -H 'Content-Type: application/json' \
-            -d '{"to":"+5511900000000","type":"template","category":"utility","template":{"name":"hello_world","language":{"code":"en_US"}}}'
-        curl -s -o /dev/null "http://localhost:$MGMT_PORT/q/health/ready"
-    done
-    stop
-    t0=$(now_ms); launch minimal "$JAVA25" -XX:AOTCacheOutput="$MIN_AOT"; wait_ready "$t0" >/dev/null
-    for _ in $(seq 1 20); do
-        curl -s -o /dev/null "http://localhost:$MIN_PORT/messages" -H 'Content-Type: application/json' \
-            -d '{"to":"+5511900000000","type":"template"}'
-        curl -s -o /dev/null "http://localhost:$MIN_PORT/q/health/ready"
-    done
-    stop
-    if [[ $APPS == *stack* ]]; then
-        t0=$(now_ms); launch stack "$JAVA25" -XX:AOTCacheOutput="$STACK_AOT"; wait_ready "$t0" >/dev/null
+    train() { # app cache accept-url health-url body [curl headers...]
+        local app=$1 cache=$2 url=$3 health=$4 body=$5 t0
+        shift 5
+        t0=$(now_ms); launch "$app" "$JAVA25" -XX:AOTCacheOutput="$cache"; wait_ready "$t0" >/dev/null
         for _ in $(seq 1 20); do
-            curl -s -o /dev/null "http://localhost:$STACK_PORT/messages" -H 'Content-Type: application/json' \
-                -d '{"to":"+5511900000000","type":"template"}'
-            curl -s -o /dev/null "http://localhost:$STACK_MGMT_PORT/q/health/ready"
+            curl -s -o /dev/null "$url" -H 'Content-Type: application/json' "$@" -d "$body"
+            curl -s -o /dev/null "$health"
         done
         stop
+    }
+    rm -f "$AOT" "$MIN_AOT" "$STACK_AOT"
+    train gateway "$AOT" "http://localhost:$PORT/v1/messages" "http://localhost:$MGMT_PORT/q/health/ready" \
+        '{"to":"+5511900000000","type":"template","category":"utility","template":{"name":"hello_world","language":{"code":"en_US"}}}' \
+        -H 'Authorization: Bearer startup-key'
+    train minimal "$MIN_AOT" "http://localhost:$MIN_PORT/messages" "http://localhost:$MIN_PORT/q/health/ready" \
+        '{"to":"+5511900000000","type":"template"}'
+    if [[ $APPS == *stack* ]]; then
+        train stack "$STACK_AOT" "http://localhost:$STACK_PORT/messages" "http://localhost:$STACK_MGMT_PORT/q/health/ready" \
+            '{"to":"+5511900000000","type":"template"}'
     fi
     [[ -f "$AOT" && -f "$MIN_AOT" ]] || { echo "a training run wrote no AOT cache ($OUT/startup*.log)" >&2; exit 1; }
     echo "AOT cache: gateway $(( $(stat -c %s "$AOT") / 1024 / 1024 )) MB, minimal $(( $(stat -c %s "$MIN_AOT") / 1024 / 1024 )) MB"
