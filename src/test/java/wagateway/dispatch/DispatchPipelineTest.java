@@ -214,6 +214,29 @@ class DispatchPipelineTest {
     }
 
     @Test
+    void aBusinessInitiatedMessageWhoseExpiryComesBeforeRoomInTheLimitExpires() {
+        // rule 5: over the cap business-initiated messages wait for room, or expire
+        TestDb.update("delete from recipient_reach");
+        Instant now = TestClockProducer.CLOCK.instant();
+        for (int i = 0; i < 3; i++) {
+            TestDb.update("insert into recipient_reach (recipient, reached_at) values (?, ?)", TestDb.freshPhone(),
+                    java.sql.Timestamp.from(now.minusSeconds(60)));
+        }
+        try {
+            String to = TestDb.freshPhone();
+            TestDb.optIn(to);
+            Map<String, Object> body = template(to, "hello_world");
+            body.put("ttl", "PT1H");
+            String id = send(body);
+            assertThat(awaitStatus(id, "expired")).isEqualTo("expired");
+            assertThat(message(id).getInt("attempts")).isZero();
+            assertThat(sandboxMessages(to)).isEmpty();
+        } finally {
+            TestDb.update("delete from recipient_reach");
+        }
+    }
+
+    @Test
     void transientErrorsAreRetriedUntilSent() {
         String to = TestDb.freshPhone();
         SandboxCustomers.write(to);
