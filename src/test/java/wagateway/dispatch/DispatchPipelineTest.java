@@ -36,6 +36,7 @@ import wagateway.wakeup.QueueSignal;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The whole pipeline against the built-in sandbox, in process: accept → claim → rules → throttle →
@@ -234,6 +235,23 @@ class DispatchPipelineTest {
         } finally {
             TestDb.update("delete from recipient_reach");
         }
+    }
+
+    @Test
+    void aSynchronous131047ClosesTheWindowInOurRecords() {
+        // rule 2: our records say the customer wrote; Meta, answering at once, says the window is closed
+        faults("{\"windowErrorSync\":true}");
+        String to = TestDb.freshPhone();
+        TestDb.openWindow(to, "main");
+        String id = send(text(to, "we think the window is open"));
+        assertThat(awaitStatus(id, "failed")).isEqualTo("failed");
+        assertThat(message(id).getInt("error.code")).isEqualTo(131047);
+        assertThat(TestDb.count("select count(*) from contact_window where phone = ? and sender = 'main' "
+                + "and window_open_until <= now()", to)).isEqualTo(1);
+        // the next free-form message is refused at once: the window is closed in our records too
+        given().auth().oauth2("test-key").contentType(ContentType.JSON).body(text(to, "and now?")).post("/v1/messages")
+                .then().statusCode(422).body("reason", equalTo("window_closed"));
+        assertThat(sandboxMessages(to)).isEmpty();
     }
 
     @Test
