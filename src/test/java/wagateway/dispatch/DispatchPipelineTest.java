@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import jakarta.inject.Inject;
 
@@ -27,6 +28,7 @@ import wagateway.cloudapi.RetryPolicy;
 import wagateway.config.GatewayConfig;
 import wagateway.message.OutboundQueue;
 import wagateway.receipt.ReadReceipts;
+import wagateway.testsupport.Management;
 import wagateway.testsupport.SandboxCustomers;
 import wagateway.testsupport.TestClockProducer;
 import wagateway.testsupport.TestDb;
@@ -252,6 +254,56 @@ class DispatchPipelineTest {
         given().auth().oauth2("test-key").contentType(ContentType.JSON).body(text(to, "and now?")).post("/v1/messages")
                 .then().statusCode(422).body("reason", equalTo("window_closed"));
         assertThat(sandboxMessages(to)).isEmpty();
+    }
+
+    /**
+     * Spec §2 operations: /q/metrics has each family the spec lists — accepted, sent, delivered, read, failed,
+     * rejected by reason, queue depth, dispatch latency, Cloud API latency and errors by code, throttle waits —
+     * for what this test made happen.
+     */
+    @Test
+    void theMetricsCountWhatThePipelineDid() {
+        TestDb.update("delete from recipient_reach");
+        String reader = TestDb.freshPhone();
+        SandboxCustomers.write(reader);
+        String read = send(text(reader, "first"));
+        send(text(reader, "second, six seconds later")); // the pair rate holds it back
+        Map<String, Object> due = text(TestDb.freshPhone(), "judged when due: no window");
+        due.put("sendAt", Instant.now().plusSeconds(1).toString());
+        String rejected = send(due);
+        String failing = TestDb.freshPhone();
+        TestDb.optIn(failing);
+        String failed = send(template(failing, "no_such_template"));
+        awaitStatus(read, "read");
+        awaitStatus(rejected, "rejected");
+        awaitStatus(failed, "failed");
+
+        List<String> scraped = given().get(Management.url("/q/metrics")).then().statusCode(200)
+                .extract().asString().lines().toList();
+        assertThat(scraped).as("Prometheus text").anySatisfy(metric("wagateway_messages_accepted_total{"))
+                .anySatisfy(metric("wagateway_messages_sent_total"))
+                .anySatisfy(metric("wagateway_webhooks_statuses_total{", "status=\"delivered\""))
+                .anySatisfy(metric("wagateway_webhooks_statuses_total{", "status=\"read\""))
+                .anySatisfy(metric("wagateway_messages_failed_total{", "code=\"132001\""))
+                .anySatisfy(metric("wagateway_messages_rejected_total{", "reason=\"window_closed\""))
+                .anySatisfy(metric("wagateway_queue_depth{"))
+                .anySatisfy(metric("wagateway_dispatch_latency_seconds_count"))
+                .anySatisfy(metric("wagateway_cloudapi_latency_seconds_count{"))
+                .anySatisfy(metric("wagateway_cloudapi_errors_total{", "code=\"132001\""))
+                .anySatisfy(metric("wagateway_throttle_deferrals_total{", "reason=\"pair_rate\""));
+    }
+
+    /** A sample line of this metric (with these labels) whose value is a positive count, or any gauge value. */
+    static Consumer<String> metric(String name, String... labels) {
+        return line -> {
+            assertThat(line).startsWith(name);
+            for (String label : labels) {
+                assertThat(line).contains(label);
+            }
+            if (!name.startsWith("wagateway_queue_depth")) {
+                assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).isPositive();
+            }
+        };
     }
 
     @Test
