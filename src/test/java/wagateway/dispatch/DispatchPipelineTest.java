@@ -306,6 +306,58 @@ class DispatchPipelineTest {
         };
     }
 
+    /**
+     * Spec §4: secrets never appear in logs (and, the project's rule, no full phone number), with the gateway
+     * logging at DEBUG through a send, Meta's signed webhooks and a refused token.
+     */
+    @Test
+    void noSecretOrFullPhoneNumberIsLogged() {
+        List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                String text = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                        : String.valueOf(record.getMessage());
+                logged.add(record.getLoggerName() + " " + text
+                        + (record.getThrown() == null ? "" : " " + record.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            String to = TestDb.freshPhone();
+            SandboxCustomers.write(to);
+            awaitStatus(send(text(to, "logged at debug")), "read");
+            String other = TestDb.freshPhone();
+            SandboxCustomers.writeTo("100000000000002", other);
+            faults("{\"errorRates\":{\"190\":1.0}}");
+            Map<String, Object> refused = text(other, "token trouble");
+            refused.put("from", "second");
+            send(refused);
+            await().atMost(PATIENCE).until(() -> TestDb.count(
+                    "select count(*) from sender_state where sender = 'second' and paused_until is not null") == 1);
+            List<String> lines = List.copyOf(logged);
+            assertThat(lines).as("log lines captured").isNotEmpty();
+            List<String> secrets = List.of(config.senders().get("main").accessToken(),
+                    config.senders().get("second").accessToken(), "test-app-secret", "test-callback-secret",
+                    "test-verify-token", "test-key", to, to.substring(1), other, other.substring(1));
+            for (String secret : secrets) {
+                assertThat(lines).as("log lines holding %s", secret).noneMatch(l -> l.contains(secret));
+            }
+        } finally {
+            root.removeHandler(capture);
+        }
+    }
+
     @Test
     void transientErrorsAreRetriedUntilSent() {
         String to = TestDb.freshPhone();
