@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import jakarta.inject.Inject;
 
@@ -27,6 +28,7 @@ import wagateway.cloudapi.RetryPolicy;
 import wagateway.config.GatewayConfig;
 import wagateway.message.OutboundQueue;
 import wagateway.receipt.ReadReceipts;
+import wagateway.testsupport.Management;
 import wagateway.testsupport.SandboxCustomers;
 import wagateway.testsupport.TestClockProducer;
 import wagateway.testsupport.TestDb;
@@ -36,6 +38,7 @@ import wagateway.wakeup.QueueSignal;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The whole pipeline against the built-in sandbox, in process: accept → claim → rules → throttle →
@@ -185,6 +188,174 @@ class DispatchPipelineTest {
         // a day later the oldest reaches leave the window: the held messages go
         TestClockProducer.CLOCK.advance(Duration.ofHours(24).plusMinutes(1));
         await().atMost(PATIENCE).until(() -> ids.stream().allMatch(id -> SENT.contains(message(id).getString("status"))));
+    }
+
+    @Test
+    void allSendersShareOneMessagingLimit() {
+        // rule 5: the limit is the portfolio's; with a cap of 3, two senders together reach 3 new recipients
+        TestDb.update("delete from recipient_reach");
+        List<String> ids = new ArrayList<>();
+        for (String sender : List.of("main", "second", "main", "second")) {
+            String to = TestDb.freshPhone();
+            TestDb.optIn(to);
+            Map<String, Object> body = template(to, "hello_world");
+            body.put("from", sender);
+            ids.add(send(body));
+        }
+        String[] all = ids.toArray(String[]::new);
+        try {
+            await().atMost(PATIENCE).until(() -> TestDb.count("select count(*) from outbound_message where id = any(?::uuid[]) "
+                    + "and status in ('sent','delivered','read')", (Object) all) == 3
+                    && TestDb.count("select count(*) from outbound_message where id = any(?::uuid[]) "
+                            + "and status = 'queued' and reason = 'tier_limit_exceeded'", (Object) all) == 1);
+            assertThat(TestDb.count("select count(*) from recipient_reach")).isEqualTo(3);
+        } finally {
+            // the held one would take room from the next test once it clears the budget
+            TestDb.update("update outbound_message set status = 'cancelled' where id = any(?::uuid[]) and status = 'queued'",
+                    (Object) all);
+        }
+    }
+
+    @Test
+    void aBusinessInitiatedMessageWhoseExpiryComesBeforeRoomInTheLimitExpires() {
+        // rule 5: over the cap business-initiated messages wait for room, or expire
+        TestDb.update("delete from recipient_reach");
+        Instant now = TestClockProducer.CLOCK.instant();
+        for (int i = 0; i < 3; i++) {
+            TestDb.update("insert into recipient_reach (recipient, reached_at) values (?, ?)", TestDb.freshPhone(),
+                    java.sql.Timestamp.from(now.minusSeconds(60)));
+        }
+        try {
+            String to = TestDb.freshPhone();
+            TestDb.optIn(to);
+            Map<String, Object> body = template(to, "hello_world");
+            body.put("ttl", "PT1H");
+            String id = send(body);
+            assertThat(awaitStatus(id, "expired")).isEqualTo("expired");
+            assertThat(message(id).getInt("attempts")).isZero();
+            assertThat(sandboxMessages(to)).isEmpty();
+        } finally {
+            TestDb.update("delete from recipient_reach");
+        }
+    }
+
+    @Test
+    void aSynchronous131047ClosesTheWindowInOurRecords() {
+        // rule 2: our records say the customer wrote; Meta, answering at once, says the window is closed
+        faults("{\"windowErrorSync\":true}");
+        String to = TestDb.freshPhone();
+        TestDb.openWindow(to, "main");
+        String id = send(text(to, "we think the window is open"));
+        assertThat(awaitStatus(id, "failed")).isEqualTo("failed");
+        assertThat(message(id).getInt("error.code")).isEqualTo(131047);
+        assertThat(TestDb.count("select count(*) from contact_window where phone = ? and sender = 'main' "
+                + "and window_open_until <= now()", to)).isEqualTo(1);
+        // the next free-form message is refused at once: the window is closed in our records too
+        given().auth().oauth2("test-key").contentType(ContentType.JSON).body(text(to, "and now?")).post("/v1/messages")
+                .then().statusCode(422).body("reason", equalTo("window_closed"));
+        assertThat(sandboxMessages(to)).isEmpty();
+    }
+
+    /**
+     * Spec §2 operations: /q/metrics has each family the spec lists — accepted, sent, delivered, read, failed,
+     * rejected by reason, queue depth, dispatch latency, Cloud API latency and errors by code, throttle waits —
+     * for what this test made happen.
+     */
+    @Test
+    void theMetricsCountWhatThePipelineDid() {
+        TestDb.update("delete from recipient_reach");
+        String reader = TestDb.freshPhone();
+        SandboxCustomers.write(reader);
+        String read = send(text(reader, "first"));
+        send(text(reader, "second, six seconds later")); // the pair rate holds it back
+        Map<String, Object> due = text(TestDb.freshPhone(), "judged when due: no window");
+        due.put("sendAt", Instant.now().plusSeconds(1).toString());
+        String rejected = send(due);
+        String failing = TestDb.freshPhone();
+        TestDb.optIn(failing);
+        String failed = send(template(failing, "no_such_template"));
+        awaitStatus(read, "read");
+        awaitStatus(rejected, "rejected");
+        awaitStatus(failed, "failed");
+
+        List<String> scraped = given().get(Management.url("/q/metrics")).then().statusCode(200)
+                .extract().asString().lines().toList();
+        assertThat(scraped).as("Prometheus text").anySatisfy(metric("wagateway_messages_accepted_total{"))
+                .anySatisfy(metric("wagateway_messages_sent_total"))
+                .anySatisfy(metric("wagateway_webhooks_statuses_total{", "status=\"delivered\""))
+                .anySatisfy(metric("wagateway_webhooks_statuses_total{", "status=\"read\""))
+                .anySatisfy(metric("wagateway_messages_failed_total{", "code=\"132001\""))
+                .anySatisfy(metric("wagateway_messages_rejected_total{", "reason=\"window_closed\""))
+                .anySatisfy(metric("wagateway_queue_depth{"))
+                .anySatisfy(metric("wagateway_dispatch_latency_seconds_count"))
+                .anySatisfy(metric("wagateway_cloudapi_latency_seconds_count{"))
+                .anySatisfy(metric("wagateway_cloudapi_errors_total{", "code=\"132001\""))
+                .anySatisfy(metric("wagateway_throttle_deferrals_total{", "reason=\"pair_rate\""));
+    }
+
+    /** A sample line of this metric (with these labels) whose value is a positive count, or any gauge value. */
+    static Consumer<String> metric(String name, String... labels) {
+        return line -> {
+            assertThat(line).startsWith(name);
+            for (String label : labels) {
+                assertThat(line).contains(label);
+            }
+            if (!name.startsWith("wagateway_queue_depth")) {
+                assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).isPositive();
+            }
+        };
+    }
+
+    /**
+     * Spec §4: secrets never appear in logs (and, the project's rule, no full phone number), with the gateway
+     * logging at DEBUG through a send, Meta's signed webhooks and a refused token.
+     */
+    @Test
+    void noSecretOrFullPhoneNumberIsLogged() {
+        List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                String text = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                        : String.valueOf(record.getMessage());
+                logged.add(record.getLoggerName() + " " + text
+                        + (record.getThrown() == null ? "" : " " + record.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            String to = TestDb.freshPhone();
+            SandboxCustomers.write(to);
+            awaitStatus(send(text(to, "logged at debug")), "read");
+            String other = TestDb.freshPhone();
+            SandboxCustomers.writeTo("100000000000002", other);
+            faults("{\"errorRates\":{\"190\":1.0}}");
+            Map<String, Object> refused = text(other, "token trouble");
+            refused.put("from", "second");
+            send(refused);
+            await().atMost(PATIENCE).until(() -> TestDb.count(
+                    "select count(*) from sender_state where sender = 'second' and paused_until is not null") == 1);
+            List<String> lines = List.copyOf(logged);
+            assertThat(lines).as("log lines captured").isNotEmpty();
+            List<String> secrets = List.of(config.senders().get("main").accessToken(),
+                    config.senders().get("second").accessToken(), "test-app-secret", "test-callback-secret",
+                    "test-verify-token", "test-key", to, to.substring(1), other, other.substring(1));
+            for (String secret : secrets) {
+                assertThat(lines).as("log lines holding %s", secret).noneMatch(l -> l.contains(secret));
+            }
+        } finally {
+            root.removeHandler(capture);
+        }
     }
 
     @Test

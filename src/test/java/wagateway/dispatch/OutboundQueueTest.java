@@ -144,6 +144,28 @@ class OutboundQueueTest {
     }
 
     @Test
+    void aFreeFormMessageFindingTheWindowClosedIsRejectedAndSuggestsAnotherChannel() {
+        // spec §2 events: a message WhatsApp cannot take (window closed, no fallback) tells a journey engine
+        // to switch channel; the customer's window closed while the message waited (rule 2 at send time)
+        String sender = "unit-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        String phone = TestDb.freshPhone();
+        TestDb.optIn(phone);
+        UUID id = Ids.next();
+        TestDb.update("insert into outbound_message (id, api_key_id, sender, recipient, type, category, priority, content, "
+                + "status, next_attempt_at, created_at, updated_at) values (?, 'k', ?, ?, 'text', 'service', 1, "
+                + "'{\"type\":\"text\",\"text\":{\"body\":\"still there?\"}}'::jsonb, 'queued', ?, now(), now())",
+                id, sender, phone, java.sql.Timestamp.from(now.minusSeconds(1)));
+        var claim = claim(sender, 10, "owner-a", now).await().atMost(WAIT);
+        assertThat(claim.toSend()).isEmpty();
+        assertThat(TestDb.query("select status, reason from outbound_message where id = ?", id).get(0))
+                .containsEntry("status", "rejected").containsEntry("reason", "window_closed");
+        assertThat(TestDb.query("select payload->>'status' as status, payload->>'reason' as reason, "
+                + "payload->>'fallbackSuggested' as fallback from event_outbox where message_id = ?", id))
+                .containsExactly(java.util.Map.of("status", "rejected", "reason", "window_closed", "fallback", "true"));
+    }
+
+    @Test
     void expiredMessagesAreNeverSent() {
         String sender = "unit-" + UUID.randomUUID();
         Instant now = Instant.now();

@@ -429,4 +429,40 @@ class SendApiTest {
         // scheduled messages are judged when due, not now: the customer may write first
         api().body(later(text(closed, "tomorrow"))).post("/v1/messages").then().statusCode(202);
     }
+
+    /**
+     * Rule 1 with the consent the API recorded (not a hand-written row): the scopes of an opt-in and of an
+     * opt-out reach the rules. A marketing-only opt-out blocks marketing templates, replies included, and nothing
+     * else; an opt-in for some categories covers only those; a full opt-out still lets non-marketing replies go.
+     */
+    @Test
+    void refusesAtOnceWhatTheRecordedConsentScopesSay() {
+        String marketingOut = TestDb.freshPhone();
+        consent(marketingOut, "{\"status\":\"opted_in\",\"source\":\"web\"}");
+        consent(marketingOut, "{\"status\":\"opted_out\",\"source\":\"preference-center\",\"categories\":[\"marketing\"]}");
+        api().body(template(marketingOut, "spring_sale", "marketing")).post("/v1/messages").then().statusCode(422)
+                .body("reason", equalTo("marketing_opted_out"));
+        api().body(template(marketingOut, "order_update", "utility")).post("/v1/messages").then().statusCode(202);
+        TestDb.openWindow(marketingOut);
+        api().body(template(marketingOut, "spring_sale", "marketing")).post("/v1/messages").then().statusCode(422)
+                .body("reason", equalTo("marketing_opted_out"));
+        api().body(text(marketingOut, "a service reply")).post("/v1/messages").then().statusCode(202);
+
+        String utilityOnly = TestDb.freshPhone();
+        consent(utilityOnly, "{\"status\":\"opted_in\",\"source\":\"web\",\"categories\":[\"utility\"]}");
+        api().body(template(utilityOnly, "spring_sale", "marketing")).post("/v1/messages").then().statusCode(422)
+                .body("reason", equalTo("consent_missing"));
+        api().body(template(utilityOnly, "order_update", "utility")).post("/v1/messages").then().statusCode(202);
+
+        String optedOut = TestDb.freshPhone();
+        consent(optedOut, "{\"status\":\"opted_out\",\"source\":\"web\"}");
+        TestDb.openWindow(optedOut);
+        api().body(text(optedOut, "a service reply")).post("/v1/messages").then().statusCode(202);
+        api().body(template(optedOut, "spring_sale", "marketing")).post("/v1/messages").then().statusCode(422)
+                .body("reason", equalTo("opted_out"));
+    }
+
+    static void consent(String phone, String body) {
+        api().body(body).put("/v1/contacts/{phone}/consent", phone).then().statusCode(200);
+    }
 }
