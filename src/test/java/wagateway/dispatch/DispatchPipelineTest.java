@@ -359,6 +359,22 @@ class DispatchPipelineTest {
     }
 
     @Test
+    void aQueuedMessageHeldByThePairRateIsCancelledAndNeverSent() {
+        String to = TestDb.freshPhone();
+        SandboxCustomers.write(to);
+        String first = send(text(to, "first"));
+        String second = send(text(to, "second, held six seconds by the pair rate"));
+        awaitSent(first);
+        assertThat(message(second).getString("status")).isEqualTo("queued");
+        given().auth().oauth2("test-key").delete("/v1/messages/" + second).then().statusCode(200)
+                .body("status", equalTo("cancelled"));
+        // past the pair interval: the cancelled message stays cancelled and never reaches the Cloud API
+        await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(20)).until(() -> true);
+        assertThat(message(second).getString("status")).isEqualTo("cancelled");
+        assertThat(sandboxMessages(to)).hasSize(1);
+    }
+
+    @Test
     void transientErrorsAreRetriedUntilSent() {
         String to = TestDb.freshPhone();
         SandboxCustomers.write(to);
