@@ -166,6 +166,18 @@ class StatusWebhookTest {
     }
 
     @Test
+    void aVoiceMessageMovesOnToPlayedAndALateReadDoesNotMoveItBack() {
+        Sent sent = Sent.message("delivered", null);
+        Instant now = TestClockProducer.CLOCK.instant().truncatedTo(ChronoUnit.SECONDS);
+        postApplied(status(sent.waId, sent.wamid, "played", now));
+        postApplied(status(sent.waId, sent.wamid, "read", now.minusSeconds(2)));
+
+        assertEquals("played", sent.status());
+        assertEquals(List.of("played", "read"), sent.timeline());
+        assertEquals(List.of("played"), sent.events().stream().map(e -> e.getString("status")).toList());
+    }
+
+    @Test
     void aLateSentWebhookDoesNotRepeatTheSentTheCloudApiAnswerRecorded() {
         Sent sent = Sent.message("sent", null);
         // the dispatcher recorded the Cloud API's answer as the timeline's "sent"
