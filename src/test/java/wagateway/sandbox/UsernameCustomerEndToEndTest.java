@@ -69,10 +69,14 @@ class UsernameCustomerEndToEndTest {
         List<JsonObject> events = TestDb.rows("select payload from event_outbox where type = 'message.status' "
                 + "and message_id = ?::uuid order by id", replyId).stream()
                 .map(r -> new JsonObject((String) r.get("payload"))).toList();
-        assertThat(events.stream().map(e -> e.getString("status")).toList()).contains("sent", "delivered", "read");
+        // every status is in the timeline; 'delivered' is announced too unless its webhook was applied after 'read'
+        // overtook it (two webhooks in flight at once: a status only moves forward, so a late one is not announced)
+        assertThat(TestDb.rows("select status from message_event where message_id = ?::uuid", replyId).stream()
+                .map(r -> r.get("status")).toList()).contains("sent", "delivered", "read");
+        assertThat(events.stream().map(e -> e.getString("status")).toList()).contains("sent", "read");
         // the statuses Meta reports carry the recipient's user id (recipient_user_id)
         assertThat(events.stream().filter(e -> userId.equals(e.getString("userId"))).map(e -> e.getString("status"))
-                .toList()).contains("delivered", "read");
+                .toList()).contains("read");
 
         // the live event stream of this customer (by user id) saw their message and our reply walk to read
         await().atMost(PATIENCE).until(() -> stream.events().stream().anyMatch(f -> "message.status".equals(f.event())
