@@ -33,6 +33,10 @@ class SupportExchangeTest {
     @Test
     void customerImageToAgentDocumentEndToEnd() throws Exception {
         String phone = TestDb.freshPhone();
+        // she reads half a second after delivery: with the sandbox's 50 ms status delay, 'delivered' and 'read' could
+        // be applied in either order, and a status only moves forward (a late 'delivered' is not announced)
+        given().contentType(ContentType.JSON).body(Map.of("answerDelay", "PT0.5S")).put("/sandbox/customers/" + phone)
+                .then().statusCode(200);
         try (SseClient stream = SseClient.open("/v1/events?contact=" + phone.replace("+", "%2B"), null)) {
             assertThat(stream.status()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> stream.saw("live"));
