@@ -28,6 +28,7 @@ import wagateway.cloudapi.RetryPolicy;
 import wagateway.config.GatewayConfig;
 import wagateway.message.OutboundQueue;
 import wagateway.receipt.ReadReceipts;
+import wagateway.testsupport.LogCapture;
 import wagateway.testsupport.Management;
 import wagateway.testsupport.SandboxCustomers;
 import wagateway.testsupport.TestClockProducer;
@@ -312,28 +313,7 @@ class DispatchPipelineTest {
      */
     @Test
     void noSecretOrFullPhoneNumberIsLogged() {
-        List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                String text = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
-                        : String.valueOf(record.getMessage());
-                logged.add(record.getLoggerName() + " " + text
-                        + (record.getThrown() == null ? "" : " " + record.getThrown()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        capture.setLevel(java.util.logging.Level.ALL);
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        try (LogCapture logged = LogCapture.start()) {
             String to = TestDb.freshPhone();
             SandboxCustomers.write(to);
             awaitStatus(send(text(to, "logged at debug")), "read");
@@ -345,7 +325,7 @@ class DispatchPipelineTest {
             send(refused);
             await().atMost(PATIENCE).until(() -> TestDb.count(
                     "select count(*) from sender_state where sender = 'second' and paused_until is not null") == 1);
-            List<String> lines = List.copyOf(logged);
+            List<String> lines = logged.lines();
             assertThat(lines).as("log lines captured").isNotEmpty();
             List<String> secrets = List.of(config.senders().get("main").accessToken(),
                     config.senders().get("second").accessToken(), "test-app-secret", "test-callback-secret",
@@ -353,8 +333,6 @@ class DispatchPipelineTest {
             for (String secret : secrets) {
                 assertThat(lines).as("log lines holding %s", secret).noneMatch(l -> l.contains(secret));
             }
-        } finally {
-            root.removeHandler(capture);
         }
     }
 
